@@ -1,0 +1,25 @@
+// Random tensors from the counter-based generator (kernels/philox.h). Element i of a tensor drawn
+// with (seed, stream) depends only on those three numbers, so initialisation and test inputs are
+// identical on every machine and thread count. Drawn on the host, then copied to `device`.
+#pragma once
+
+#include <cstdint>
+
+#include "tensor/tensor.h"
+
+namespace engine {
+
+Tensor random_uniform(const Shape& shape, double low, double high, std::uint64_t seed,
+                      std::uint64_t stream, DType dtype = DType::Float32,
+                      Device device = Device::cpu());
+// Box-Muller on pairs of 53-bit uniforms.
+Tensor random_normal(const Shape& shape, double mean, double standard_deviation,
+                     std::uint64_t seed, std::uint64_t stream, DType dtype = DType::Float32,
+                     Device device = Device::cpu());
+// Normal draws outside [mean - 2 sd, mean + 2 sd] are redrawn (torch.nn.init.trunc_normal_ with
+// a = -2 sd, b = 2 sd, which torchvision uses for Inception's initialisation).
+Tensor random_truncated_normal(const Shape& shape, double mean, double standard_deviation,
+                               std::uint64_t seed, std::uint64_t stream,
+                               DType dtype = DType::Float32, Device device = Device::cpu());
+
+}  // namespace engine
