@@ -50,15 +50,20 @@ Tensor random_normal(const Shape& shape, double mean, double standard_deviation,
 }
 
 Tensor random_truncated_normal(const Shape& shape, double mean, double standard_deviation,
-                               std::uint64_t seed, std::uint64_t stream, DType dtype,
-                               Device device) {
+                               double low, double high, std::uint64_t seed, std::uint64_t stream,
+                               DType dtype, Device device) {
+  if (!(low < high) || !(low <= mean + 5 * standard_deviation) ||
+      !(high >= mean - 5 * standard_deviation)) {
+    throw std::invalid_argument("random_truncated_normal: bounds [" + std::to_string(low) + ", " +
+                                std::to_string(high) + "] leave almost no mass to draw from");
+  }
   std::vector<double> values(static_cast<std::size_t>(element_count(shape)));
   for (std::size_t i = 0; i < values.size(); ++i) {
-    double z = normal_draw(seed, stream, i, 0);
-    for (std::uint64_t attempt = 1; std::abs(z) > 2.0; ++attempt) {
-      z = normal_draw(seed, stream, i, attempt);
+    double value = mean + standard_deviation * normal_draw(seed, stream, i, 0);
+    for (std::uint64_t attempt = 1; value < low || value > high; ++attempt) {
+      value = mean + standard_deviation * normal_draw(seed, stream, i, attempt);
     }
-    values[i] = mean + standard_deviation * z;
+    values[i] = value;
   }
   return from_doubles(values, shape, dtype, device);
 }

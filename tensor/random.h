@@ -16,10 +16,10 @@ Tensor random_uniform(const Shape& shape, double low, double high, std::uint64_t
 Tensor random_normal(const Shape& shape, double mean, double standard_deviation,
                      std::uint64_t seed, std::uint64_t stream, DType dtype = DType::Float32,
                      Device device = Device::cpu());
-// Normal draws outside [mean - 2 sd, mean + 2 sd] are redrawn (torch.nn.init.trunc_normal_ with
-// a = -2 sd, b = 2 sd, which torchvision uses for Inception's initialisation).
+// Normal draws outside [low, high] (absolute bounds, as torch.nn.init.trunc_normal_'s a and b)
+// are redrawn. torchvision initialises Inception with mean 0, sd 0.1, a = -2, b = 2.
 Tensor random_truncated_normal(const Shape& shape, double mean, double standard_deviation,
-                               std::uint64_t seed, std::uint64_t stream,
+                               double low, double high, std::uint64_t seed, std::uint64_t stream,
                                DType dtype = DType::Float32, Device device = Device::cpu());
 
 }  // namespace engine
