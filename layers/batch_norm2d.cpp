@@ -1,0 +1,27 @@
+#include "layers/batch_norm2d.h"
+
+#include "tensor/autograd.h"
+#include "tensor/functions.h"
+
+namespace engine::layers {
+
+BatchNorm2d::BatchNorm2d(std::int64_t channels, kernels::BatchNormConfig config)
+    : Module("BatchNorm2d"), config_(config) {
+  weight = Tensor::full({channels}, 1.0);
+  bias = Tensor::zeros({channels});
+  running_mean = Tensor::zeros({channels});
+  running_var = Tensor::full({channels}, 1.0);
+  num_batches_tracked = Tensor::zeros({}, DType::Int64);
+  register_parameter("weight", weight);
+  register_parameter("bias", bias);
+  register_buffer("running_mean", running_mean);
+  register_buffer("running_var", running_var);
+  register_buffer("num_batches_tracked", num_batches_tracked, Placement::host);
+}
+
+Tensor BatchNorm2d::forward(const Tensor& x) {
+  if (training()) num_batches_tracked.data<std::int64_t>()[0] += 1;
+  return batch_norm2d(x, weight, bias, running_mean, running_var, training(), config_);
+}
+
+}  // namespace engine::layers

@@ -1,0 +1,23 @@
+// BatchNorm2d over the channel (last) dimension of NHWC activations, PyTorch's parameters and
+// buffers: weight (gamma), bias (beta), running_mean, running_var, num_batches_tracked.
+#pragma once
+
+#include "kernels/params.h"
+#include "layers/module.h"
+
+namespace engine::layers {
+
+class BatchNorm2d final : public Module {
+ public:
+  explicit BatchNorm2d(std::int64_t channels, kernels::BatchNormConfig config = {});
+  Tensor forward(const Tensor& x) override;
+  const kernels::BatchNormConfig& config() const { return config_; }
+
+  Tensor weight, bias, running_mean, running_var;
+  Tensor num_batches_tracked;  // int64 [], kept on the host: only a counter for state_dict parity
+
+ private:
+  kernels::BatchNormConfig config_;
+};
+
+}  // namespace engine::layers

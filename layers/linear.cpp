@@ -1,0 +1,19 @@
+#include "layers/linear.h"
+
+#include "tensor/functions.h"
+
+namespace engine::layers {
+
+Linear::Linear(std::int64_t in_features, std::int64_t out_features, bool with_bias)
+    : Module("Linear") {
+  weight = Tensor::zeros({out_features, in_features});
+  register_parameter("weight", weight);
+  if (with_bias) {
+    bias = Tensor::zeros({out_features});
+    register_parameter("bias", bias);
+  }
+}
+
+Tensor Linear::forward(const Tensor& x) { return linear(x, weight, bias); }
+
+}  // namespace engine::layers

@@ -1,0 +1,87 @@
+// Module: a named tree of parameters, buffers and child modules, as torch.nn.Module.
+//
+// Names compose with dots exactly as PyTorch's state_dict keys ("layer1.0.conv1.weight"), which is
+// what lets a torchvision checkpoint load by name. A module registers its own member tensors by
+// reference, so moving the model to a device or loading weights updates the very tensors its
+// forward pass uses.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tensor/tensor.h"
+
+namespace engine::layers {
+
+struct NamedTensor {
+  std::string name;
+  Tensor* tensor;
+};
+
+class Module {
+ public:
+  explicit Module(std::string type_name) : type_name_(std::move(type_name)) {}
+  virtual ~Module() = default;
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+
+  virtual Tensor forward(const Tensor& x) = 0;
+
+  void train(bool training = true);  // this module and every descendant
+  void eval() { train(false); }
+  bool training() const { return training_; }
+
+  // In registration order, children after the module's own tensors (PyTorch's order).
+  std::vector<NamedTensor> named_parameters() const;
+  std::vector<NamedTensor> named_buffers() const;
+  // Parameters and buffers interleaved per module as in PyTorch's state_dict().
+  std::vector<NamedTensor> named_state() const;
+  std::int64_t parameter_count() const;
+
+  // Moves every parameter and buffer; parameters keep requiring gradients.
+  void to(Device device);
+  // Sets every parameter's requires_grad (freezing a backbone for transfer learning).
+  void set_requires_grad(bool value);
+
+  const std::string& type_name() const { return type_name_; }
+  const std::vector<std::pair<std::string, Module*>>& children() const { return child_views_; }
+  // The descendant at a dotted path ("layer4.1.conv2"); throws naming the path if none.
+  Module& submodule(const std::string& path);
+  // Every descendant with its dotted path, this module first (path ""), depth first.
+  std::vector<std::pair<std::string, Module*>> named_modules();
+
+ protected:
+  // Register members in the order torchvision creates them: the state_dict order follows.
+  void register_parameter(std::string name, Tensor& tensor);
+  // A host buffer stays on the CPU when the module moves (a step counter the host increments).
+  enum class Placement { with_module, host };
+  void register_buffer(std::string name, Tensor& tensor, Placement placement = Placement::with_module);
+  template <typename ModuleType>
+  ModuleType& register_module(std::string name, std::unique_ptr<ModuleType> child) {
+    ModuleType& reference = *child;
+    child_views_.emplace_back(name, child.get());
+    children_.push_back(std::move(child));
+    return reference;
+  }
+
+ private:
+  struct Entry {
+    std::string name;
+    Tensor* tensor;
+    bool is_parameter;
+    Placement placement = Placement::with_module;
+  };
+  void collect(const std::string& prefix, bool parameters, bool buffers,
+               std::vector<NamedTensor>& out) const;
+
+  std::string type_name_;
+  bool training_ = true;
+  std::vector<Entry> entries_;
+  std::vector<std::unique_ptr<Module>> children_;
+  std::vector<std::pair<std::string, Module*>> child_views_;
+};
+
+}  // namespace engine::layers

@@ -1,0 +1,53 @@
+#include "layers/simple.h"
+
+#include "tensor/functions.h"
+
+namespace engine::layers {
+
+Tensor apply(Activation activation, const Tensor& x) {
+  switch (activation) {
+    case Activation::none: return x;
+    case Activation::relu: return relu(x);
+    case Activation::silu: return silu(x);
+    case Activation::sigmoid: return sigmoid(x);
+  }
+  return x;
+}
+
+const char* name_of(Activation activation) {
+  switch (activation) {
+    case Activation::none: return "Identity";
+    case Activation::relu: return "ReLU";
+    case Activation::silu: return "SiLU";
+    case Activation::sigmoid: return "Sigmoid";
+  }
+  return "?";
+}
+
+ActivationLayer::ActivationLayer(Activation activation)
+    : Module(name_of(activation)), activation_(activation) {}
+
+kernels::Pool2dGeometry pool_geometry(std::int64_t kernel, std::int64_t stride,
+                                      std::int64_t padding, bool count_include_pad) {
+  kernels::Pool2dGeometry geometry;
+  geometry.kernel_h = geometry.kernel_w = kernel;
+  geometry.stride_h = geometry.stride_w = stride;
+  geometry.pad_h = geometry.pad_w = padding;
+  geometry.count_include_pad = count_include_pad;
+  return geometry;
+}
+
+MaxPool2d::MaxPool2d(std::int64_t kernel, std::int64_t stride, std::int64_t padding)
+    : Module("MaxPool2d"), geometry_(pool_geometry(kernel, stride, padding)) {}
+
+Tensor MaxPool2d::forward(const Tensor& x) { return max_pool2d(x, geometry_); }
+
+AvgPool2d::AvgPool2d(std::int64_t kernel, std::int64_t stride, std::int64_t padding,
+                     bool count_include_pad)
+    : Module("AvgPool2d"), geometry_(pool_geometry(kernel, stride, padding, count_include_pad)) {}
+
+Tensor AvgPool2d::forward(const Tensor& x) { return avg_pool2d(x, geometry_); }
+
+Tensor GlobalAvgPool::forward(const Tensor& x) { return global_avg_pool(x); }
+
+}  // namespace engine::layers

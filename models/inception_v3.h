@@ -1,0 +1,32 @@
+// InceptionV3 as torchvision.models.inception_v3: input 299, optional auxiliary head on
+// Mixed_6e (training only; its loss weight is the trainer's choice, 0.4 in torchvision's
+// reference recipe), dropout 0.5 before fc. transform_input stays off: our preprocessing already
+// produces what the weights expect (see docs).
+#pragma once
+
+#include "layers/blocks/inception_blocks.h"
+#include "layers/regularization.h"
+#include "models/model.h"
+
+namespace engine::models {
+
+class InceptionV3 final : public Model {
+ public:
+  explicit InceptionV3(const ModelOptions& options);
+
+  Outputs forward_outputs(const Tensor& images) override;
+  std::vector<std::string> head_prefixes() const override;
+  std::string feature_layer() const override { return "Mixed_7c"; }
+  void initialize(std::uint64_t seed) override;
+  bool has_auxiliary_head() const { return auxiliary_ != nullptr; }
+
+ private:
+  std::vector<layers::Module*> stem_;      // Conv2d_1a .. Conv2d_4a with the two max pools
+  std::vector<layers::Module*> mixed_6_;   // Mixed_5b .. Mixed_6e
+  std::vector<layers::Module*> mixed_7_;   // Mixed_7a .. Mixed_7c
+  layers::InceptionAux* auxiliary_ = nullptr;
+  layers::Dropout* dropout_;
+  layers::Linear* fc_;
+};
+
+}  // namespace engine::models
