@@ -32,7 +32,11 @@ class ThreadPool {
   void resize(int threads) {
     stop_workers();
     stopping_ = false;
-    for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { work(i); });
+    // A new worker must not mistake the last finished job for a new one.
+    const std::uint64_t current = generation_;
+    for (int i = 1; i < threads; ++i) {
+      workers_.emplace_back([this, i, current] { work(i, current); });
+    }
   }
 
   void run(int chunks, const std::function<void(int)>& chunk_body) {
@@ -61,8 +65,7 @@ class ThreadPool {
     }
   }
 
-  void work(int index) {
-    std::uint64_t seen = 0;
+  void work(int index, std::uint64_t seen) {
     while (true) {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
