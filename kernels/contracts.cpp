@@ -299,7 +299,7 @@ void batch_norm_train_forward(const Tensor& x, const Tensor& gamma, const Tensor
   per_channel(op, "saved_mean", saved_mean, channels);
   per_channel(op, "saved_invstd", saved_invstd, channels);
   same_shape(op, "y", y, "x", x);
-  if (x.numel() / channels < 2) {
+  if (channels == 0 || x.numel() / channels < 2) {
     fail(op, "training needs more than one value per channel, got " + x.description());
   }
   alike(op, {{"x", &x}, {"running_mean", &running_mean}, {"running_var", &running_var},

@@ -49,8 +49,9 @@ struct BatchNormConfig {
 enum class Reduction : std::uint8_t { Mean, Sum };
 
 // Softmax cross-entropy as torch.nn.functional.cross_entropy defines it: with label smoothing e
-// over K classes the target distribution is (1 - e) on the label plus e / K on every class; with
-// class weights w, sample i counts w[target_i] times and Mean divides by the sum of those weights.
+// over K classes the target distribution is (1 - e) on the label plus e / K on every class. With
+// class weights w, the label term of sample i is weighted by w[target_i] and the smoothing term
+// weights class k by w[k]; Mean divides the whole sum by the sum over i of w[target_i].
 struct CrossEntropyConfig {
   Reduction reduction = Reduction::Mean;
   double label_smoothing = 0.0;
