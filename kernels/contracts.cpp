@@ -83,26 +83,27 @@ void probability(const char* op, double p) {
   if (!(p >= 0.0 && p < 1.0)) fail(op, "p must be in [0, 1), got " + std::to_string(p));
 }
 
-void conv_geometry(const char* op, const Tensor& x, const Tensor& weight,
-                   const Conv2dGeometry& g) {
+// `x_name` and `weight_name` are the arguments as the op calls them (grad_x, grad_weight, ...).
+void conv_geometry(const char* op, const char* x_name, const Tensor& x, const char* weight_name,
+                   const Tensor& weight, const Conv2dGeometry& g) {
   if (g.kernel_h < 1 || g.kernel_w < 1 || g.stride_h < 1 || g.stride_w < 1 || g.groups < 1 ||
       g.pad_top < 0 || g.pad_bottom < 0 || g.pad_left < 0 || g.pad_right < 0) {
     fail(op, "kernel, stride and groups must be positive and padding non-negative");
   }
-  nhwc(op, "x", x);
-  floating(op, "weight", weight);
-  rank(op, "weight", weight, 4);
+  nhwc(op, x_name, x);
+  floating(op, weight_name, weight);
+  rank(op, weight_name, weight, 4);
   const std::int64_t channels = x.size(3), outputs = weight.size(0);
   if (channels % g.groups != 0 || outputs % g.groups != 0) {
     fail(op, "input channels " + std::to_string(channels) + " and output channels " +
                  std::to_string(outputs) + " must both be divisible by groups " +
                  std::to_string(g.groups));
   }
-  shape(op, "weight", weight, Shape{outputs, g.kernel_h, g.kernel_w, channels / g.groups});
+  shape(op, weight_name, weight, Shape{outputs, g.kernel_h, g.kernel_w, channels / g.groups});
   if (g.output_h(x.size(1)) < 1 || g.output_w(x.size(2)) < 1) {
     fail(op, "kernel larger than the padded input " + x.description());
   }
-  alike(op, {{"x", &x}, {"weight", &weight}});
+  alike(op, {{x_name, &x}, {weight_name, &weight}});
 }
 
 Shape conv_output_shape(const Tensor& x, const Tensor& weight, const Conv2dGeometry& g) {
@@ -212,7 +213,7 @@ void sigmoid_backward(const Tensor& grad_y, const Tensor& y, Tensor& grad_x) {
 void conv2d_forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& y,
                     const Conv2dGeometry& geometry) {
   const char* op = "conv2d_forward";
-  conv_geometry(op, x, weight, geometry);
+  conv_geometry(op, "x", x, "weight", weight, geometry);
   if (bias.defined()) per_channel(op, "bias", bias, weight.size(0));
   shape(op, "y", y, conv_output_shape(x, weight, geometry));
   alike(op, {{"x", &x}, {"bias", &bias}, {"y", &y}});
@@ -221,7 +222,7 @@ void conv2d_forward(const Tensor& x, const Tensor& weight, const Tensor& bias, T
 void conv2d_grad_input(const Tensor& grad_y, const Tensor& weight, Tensor& grad_x,
                        const Conv2dGeometry& geometry) {
   const char* op = "conv2d_grad_input";
-  conv_geometry(op, grad_x, weight, geometry);
+  conv_geometry(op, "grad_x", grad_x, "weight", weight, geometry);
   shape(op, "grad_y", grad_y, conv_output_shape(grad_x, weight, geometry));
   alike(op, {{"grad_x", &grad_x}, {"grad_y", &grad_y}});
 }
@@ -229,7 +230,7 @@ void conv2d_grad_input(const Tensor& grad_y, const Tensor& weight, Tensor& grad_
 void conv2d_grad_weight(const Tensor& grad_y, const Tensor& x, Tensor& grad_weight,
                         const Conv2dGeometry& geometry) {
   const char* op = "conv2d_grad_weight";
-  conv_geometry(op, x, grad_weight, geometry);
+  conv_geometry(op, "x", x, "grad_weight", grad_weight, geometry);
   shape(op, "grad_y", grad_y, conv_output_shape(x, grad_weight, geometry));
   alike(op, {{"x", &x}, {"grad_y", &grad_y}});
 }

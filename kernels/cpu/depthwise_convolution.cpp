@@ -1,0 +1,178 @@
+// Depthwise convolution on the CPU: x [N, H, W, C], weight [C, KH, KW, 1], y [N, OH, OW, C].
+//
+//   y[n, oh, ow, c] = bias[c] + sum over kh, kw of x[n, ih, iw, c] * w[c, kh, kw]
+//
+// In NHWC the C channels of one pixel are contiguous, so every loop below runs innermost over
+// channels (vectorised) with the weight transposed once per call to taps [KH * KW, C].
+// Threads split independent outputs only: output rows (forward), input rows (grad_input) or
+// channel ranges (grad_weight); every sum runs in one fixed order on one thread.
+#include "kernels/cpu/depthwise_convolution.h"
+
+#include <algorithm>
+
+#include "kernels/cpu/grain.h"
+#include "kernels/cpu/parallel.h"
+#include "kernels/cpu/typed.h"
+
+namespace engine::kernels::cpu {
+
+namespace {
+
+// taps[(kh * KW + kw) * C + c] = weight[c, kh, kw, 0], in caching-allocator scratch.
+template <typename T>
+Tensor taps_by_channel(const Tensor& weight, const ConvolutionShape& s) {
+  const std::int64_t taps = s.geometry.kernel_h * s.geometry.kernel_w;
+  Tensor transposed = Tensor::empty({taps, s.channels}, weight.dtype());
+  const T* w = weight.data<T>();
+  T* t = transposed.data<T>();
+  for (std::int64_t c = 0; c < s.channels; ++c) {
+    for (std::int64_t tap = 0; tap < taps; ++tap) t[tap * s.channels + c] = w[c * taps + tap];
+  }
+  return transposed;
+}
+
+template <typename T>
+void direct_forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& y,
+                    const ConvolutionShape& s) {
+  const Conv2dGeometry& g = s.geometry;
+  const Tensor taps = taps_by_channel<T>(weight, s);
+  const T* in = x.data<T>();
+  const T* tap_weights = taps.data<T>();
+  const T* b = bias.defined() ? bias.data<T>() : nullptr;
+  T* out = y.data<T>();
+  const std::int64_t channels = s.channels;
+  const std::int64_t work_per_row = s.out_width * channels * g.kernel_h * g.kernel_w;
+  parallel_for(
+      s.batch * s.out_height, grain_for(work_per_row), [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t output_row = begin; output_row < end; ++output_row) {
+          const std::int64_t n = output_row / s.out_height, oh = output_row % s.out_height;
+          for (std::int64_t ow = 0; ow < s.out_width; ++ow) {
+            T* result = out + (output_row * s.out_width + ow) * channels;  // y[n, oh, ow, :]
+            if (b != nullptr) {
+              std::copy_n(b, channels, result);
+            } else {
+              std::fill_n(result, channels, T(0));
+            }
+            for (std::int64_t kh = 0; kh < g.kernel_h; ++kh) {
+              const std::int64_t ih = oh * g.stride_h - g.pad_top + kh;
+              if (ih < 0 || ih >= s.height) continue;
+              for (std::int64_t kw = 0; kw < g.kernel_w; ++kw) {
+                const std::int64_t iw = ow * g.stride_w - g.pad_left + kw;
+                if (iw < 0 || iw >= s.width) continue;
+                const T* pixel = in + ((n * s.height + ih) * s.width + iw) * channels;
+                const T* tap = tap_weights + (kh * g.kernel_w + kw) * channels;
+                for (std::int64_t c = 0; c < channels; ++c) result[c] += pixel[c] * tap[c];
+              }
+            }
+          }
+        }
+      });
+}
+
+// grad_x[n, ih, iw, c] = sum over the (kh, kw) whose output pixel (oh, ow) reads (ih, iw) of
+// grad_y[n, oh, ow, c] * w[c, kh, kw]: a gather, so each grad_x row belongs to one thread.
+template <typename T>
+void direct_grad_input(const Tensor& grad_y, const Tensor& weight, Tensor& grad_x,
+                       const ConvolutionShape& s) {
+  const Conv2dGeometry& g = s.geometry;
+  const Tensor taps = taps_by_channel<T>(weight, s);
+  const T* dy = grad_y.data<T>();
+  const T* tap_weights = taps.data<T>();
+  T* dx = grad_x.data<T>();
+  const std::int64_t channels = s.channels;
+  const std::int64_t work_per_row = s.width * channels * g.kernel_h * g.kernel_w;
+  parallel_for(
+      s.batch * s.height, grain_for(work_per_row), [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t input_row = begin; input_row < end; ++input_row) {
+          const std::int64_t n = input_row / s.height, ih = input_row % s.height;
+          for (std::int64_t iw = 0; iw < s.width; ++iw) {
+            T* result = dx + (input_row * s.width + iw) * channels;  // grad_x[n, ih, iw, :]
+            std::fill_n(result, channels, T(0));
+            for (std::int64_t kh = 0; kh < g.kernel_h; ++kh) {
+              const std::int64_t oh_times_stride = ih + g.pad_top - kh;
+              if (oh_times_stride < 0 || oh_times_stride % g.stride_h != 0) continue;
+              const std::int64_t oh = oh_times_stride / g.stride_h;
+              if (oh >= s.out_height) continue;
+              for (std::int64_t kw = 0; kw < g.kernel_w; ++kw) {
+                const std::int64_t ow_times_stride = iw + g.pad_left - kw;
+                if (ow_times_stride < 0 || ow_times_stride % g.stride_w != 0) continue;
+                const std::int64_t ow = ow_times_stride / g.stride_w;
+                if (ow >= s.out_width) continue;
+                const T* gradient = dy + ((n * s.out_height + oh) * s.out_width + ow) * channels;
+                const T* tap = tap_weights + (kh * g.kernel_w + kw) * channels;
+                for (std::int64_t c = 0; c < channels; ++c) result[c] += gradient[c] * tap[c];
+              }
+            }
+          }
+        }
+      });
+}
+
+// grad_w[c, kh, kw] = sum over n, oh, ow of grad_y[n, oh, ow, c] * x[n, ih, iw, c], summed in
+// float64 in the order (n, oh, ow). Threads take disjoint channel ranges; each range walks every
+// pixel, so no sum is ever split between threads.
+template <typename T>
+void direct_grad_weight(const Tensor& grad_y, const Tensor& x, Tensor& grad_w,
+                        const ConvolutionShape& s) {
+  const Conv2dGeometry& g = s.geometry;
+  const std::int64_t taps = g.kernel_h * g.kernel_w, channels = s.channels;
+  Tensor totals = Tensor::empty({taps, channels}, DType::Float64);  // [tap, c]
+  const T* dy = grad_y.data<T>();
+  const T* in = x.data<T>();
+  double* total = totals.data<double>();
+  T* dw = grad_w.data<T>();
+  parallel_for(channels, grain_for(s.rows() * taps), [&](std::int64_t first, std::int64_t last) {
+    for (std::int64_t tap = 0; tap < taps; ++tap) {
+      std::fill(total + tap * channels + first, total + tap * channels + last, 0.0);
+    }
+    for (std::int64_t n = 0; n < s.batch; ++n) {
+      for (std::int64_t oh = 0; oh < s.out_height; ++oh) {
+        for (std::int64_t ow = 0; ow < s.out_width; ++ow) {
+          const T* gradient = dy + ((n * s.out_height + oh) * s.out_width + ow) * channels;
+          for (std::int64_t kh = 0; kh < g.kernel_h; ++kh) {
+            const std::int64_t ih = oh * g.stride_h - g.pad_top + kh;
+            if (ih < 0 || ih >= s.height) continue;
+            for (std::int64_t kw = 0; kw < g.kernel_w; ++kw) {
+              const std::int64_t iw = ow * g.stride_w - g.pad_left + kw;
+              if (iw < 0 || iw >= s.width) continue;
+              const T* pixel = in + ((n * s.height + ih) * s.width + iw) * channels;
+              double* sum = total + (kh * g.kernel_w + kw) * channels;
+              for (std::int64_t c = first; c < last; ++c) {
+                sum[c] += static_cast<double>(gradient[c]) * static_cast<double>(pixel[c]);
+              }
+            }
+          }
+        }
+      }
+    }
+    for (std::int64_t c = first; c < last; ++c) {
+      for (std::int64_t tap = 0; tap < taps; ++tap) {
+        dw[c * taps + tap] = static_cast<T>(total[tap * channels + c]);
+      }
+    }
+  });
+}
+
+}  // namespace
+
+void depthwise_conv2d_forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& y,
+                              const ConvolutionShape& shape) {
+  with_floating_type("conv2d_forward", x.dtype(),
+                     [&](auto zero) { direct_forward<decltype(zero)>(x, weight, bias, y, shape); });
+}
+
+void depthwise_conv2d_grad_input(const Tensor& grad_y, const Tensor& weight, Tensor& grad_x,
+                                 const ConvolutionShape& shape) {
+  with_floating_type("conv2d_grad_input", grad_x.dtype(), [&](auto zero) {
+    direct_grad_input<decltype(zero)>(grad_y, weight, grad_x, shape);
+  });
+}
+
+void depthwise_conv2d_grad_weight(const Tensor& grad_y, const Tensor& x, Tensor& grad_weight,
+                                  const ConvolutionShape& shape) {
+  with_floating_type("conv2d_grad_weight", x.dtype(), [&](auto zero) {
+    direct_grad_weight<decltype(zero)>(grad_y, x, grad_weight, shape);
+  });
+}
+
+}  // namespace engine::kernels::cpu
