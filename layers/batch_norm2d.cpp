@@ -1,6 +1,9 @@
 #include "layers/batch_norm2d.h"
 
+#include <stdexcept>
+
 #include "tensor/autograd.h"
+#include "layers/forward_recorder.h"
 #include "tensor/functions.h"
 
 namespace engine::layers {
@@ -19,9 +22,19 @@ BatchNorm2d::BatchNorm2d(std::int64_t channels, kernels::BatchNormConfig config)
   register_buffer("num_batches_tracked", num_batches_tracked, Placement::host);
 }
 
+void BatchNorm2d::set_momentum(double momentum) {
+  if (!(momentum >= 0.0 && momentum <= 1.0)) {
+    throw std::invalid_argument("BatchNorm2d: momentum must be in [0, 1], got " +
+                                std::to_string(momentum));
+  }
+  config_.momentum = momentum;
+}
+
 Tensor BatchNorm2d::forward(const Tensor& x) {
   if (training()) num_batches_tracked.data<std::int64_t>()[0] += 1;
-  return batch_norm2d(x, weight, bias, running_mean, running_var, training(), config_);
+  Tensor y = batch_norm2d(x, weight, bias, running_mean, running_var, training(), config_);
+  record_output(*this, x, y);
+  return y;
 }
 
 }  // namespace engine::layers

@@ -12,6 +12,9 @@ class BatchNorm2d final : public Module {
   explicit BatchNorm2d(std::int64_t channels, kernels::BatchNormConfig config = {});
   Tensor forward(const Tensor& x) override;
   const kernels::BatchNormConfig& config() const { return config_; }
+  // As assigning torch's BatchNorm2d.momentum: 1 makes the next training forward set the running
+  // statistics to that batch's (used to give a fresh network sensible evaluation statistics).
+  void set_momentum(double momentum);
 
   Tensor weight, bias, running_mean, running_var;
   Tensor num_batches_tracked;  // int64 [], kept on the host: only a counter for state_dict parity

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "layers/forward_recorder.h"
 #include "tensor/functions.h"
 
 namespace engine::layers {
@@ -37,6 +38,10 @@ Conv2d::Conv2d(std::int64_t in_channels, std::int64_t out_channels,
   }
 }
 
-Tensor Conv2d::forward(const Tensor& x) { return conv2d(x, weight, bias, geometry_); }
+Tensor Conv2d::forward(const Tensor& x) {
+  Tensor y = conv2d(x, weight, bias, geometry_);
+  record_output(*this, x, y);
+  return y;
+}
 
 }  // namespace engine::layers

@@ -1,5 +1,6 @@
 #include "layers/linear.h"
 
+#include "layers/forward_recorder.h"
 #include "tensor/functions.h"
 
 namespace engine::layers {
@@ -14,6 +15,10 @@ Linear::Linear(std::int64_t in_features, std::int64_t out_features, bool with_bi
   }
 }
 
-Tensor Linear::forward(const Tensor& x) { return linear(x, weight, bias); }
+Tensor Linear::forward(const Tensor& x) {
+  Tensor y = linear(x, weight, bias);
+  record_output(*this, x, y);
+  return y;
+}
 
 }  // namespace engine::layers

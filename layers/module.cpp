@@ -66,6 +66,16 @@ void Module::to(Device device) {
   for (auto& child : children_) child->to(device);
 }
 
+void Module::to(DType dtype) {
+  for (const Entry& entry : entries_) {
+    if (!is_floating(entry.tensor->dtype()) || entry.tensor->dtype() == dtype) continue;
+    Tensor converted = entry.tensor->detach().to(dtype);
+    if (entry.tensor->requires_grad()) converted.set_requires_grad(true);
+    *entry.tensor = converted;
+  }
+  for (auto& child : children_) child->to(dtype);
+}
+
 std::vector<std::pair<std::string, Module*>> Module::named_modules() {
   std::vector<std::pair<std::string, Module*>> out{{"", this}};
   for (const auto& [name, child] : child_views_) {

@@ -43,6 +43,9 @@ class Module {
 
   // Moves every parameter and buffer; parameters keep requiring gradients.
   void to(Device device);
+  // Converts every floating-point parameter and buffer (float64 for exact comparisons with a
+  // float64 reference); integer buffers such as step counters are left alone.
+  void to(DType dtype);
   // Sets every parameter's requires_grad (freezing a backbone for transfer learning).
   void set_requires_grad(bool value);
 

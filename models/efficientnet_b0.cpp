@@ -48,7 +48,7 @@ EfficientNetB0::EfficientNetB0(const ModelOptions& options)
   }
   features->append(layers::conv_norm_activation(320, 1280, 1, 1, 1, layers::Activation::silu));
   features_ = &register_module("features", std::move(features));
-  register_module("avgpool", std::make_unique<layers::GlobalAvgPool>());
+  avgpool_ = &register_module("avgpool", std::make_unique<layers::GlobalAvgPool>());
   auto classifier = std::make_unique<layers::Sequential>();
   dropout_ = &classifier->append(std::make_unique<layers::Dropout>(
       options.dropout < 0 ? 0.2 : options.dropout, random_state()));
@@ -60,7 +60,7 @@ EfficientNetB0::EfficientNetB0(const ModelOptions& options)
 Model::Outputs EfficientNetB0::forward_outputs(const Tensor& images) {
   Outputs outputs;
   outputs.features = features_->forward(images);
-  outputs.logits = classifier_->forward(dropout_->forward(global_avg_pool(outputs.features)));
+  outputs.logits = classifier_->forward(dropout_->forward(avgpool_->forward(outputs.features)));
   return outputs;
 }
 

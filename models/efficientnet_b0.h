@@ -7,6 +7,7 @@
 #include "layers/linear.h"
 #include "layers/regularization.h"
 #include "layers/sequential.h"
+#include "layers/simple.h"
 #include "models/model.h"
 
 namespace engine::models {
@@ -23,6 +24,7 @@ class EfficientNetB0 final : public Model {
  private:
   layers::Sequential* features_;
   layers::Dropout* dropout_;
+  layers::GlobalAvgPool* avgpool_;
   layers::Linear* classifier_;
 };
 

@@ -43,7 +43,7 @@ InceptionV3::InceptionV3(const ModelOptions& options) : Model("inception_v3", op
   mixed(mixed_7_, "Mixed_7a", std::make_unique<layers::InceptionD>(768));
   mixed(mixed_7_, "Mixed_7b", std::make_unique<layers::InceptionE>(1280));
   mixed(mixed_7_, "Mixed_7c", std::make_unique<layers::InceptionE>(2048));
-  register_module("avgpool", std::make_unique<layers::GlobalAvgPool>());
+  avgpool_ = &register_module("avgpool", std::make_unique<layers::GlobalAvgPool>());
   dropout_ = &register_module(
       "dropout", std::make_unique<layers::Dropout>(options.dropout < 0 ? 0.5 : options.dropout,
                                                    random_state()));
@@ -64,7 +64,7 @@ Model::Outputs InceptionV3::forward_outputs(const Tensor& images) {
   if (auxiliary_ != nullptr && training()) outputs.auxiliary_logits = auxiliary_->forward(x);
   for (layers::Module* module : mixed_7_) x = module->forward(x);
   outputs.features = x;
-  outputs.logits = fc_->forward(dropout_->forward(global_avg_pool(x)));
+  outputs.logits = fc_->forward(dropout_->forward(avgpool_->forward(x)));
   return outputs;
 }
 

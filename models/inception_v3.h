@@ -6,6 +6,7 @@
 
 #include "layers/blocks/inception_blocks.h"
 #include "layers/regularization.h"
+#include "layers/simple.h"
 #include "models/model.h"
 
 namespace engine::models {
@@ -26,6 +27,7 @@ class InceptionV3 final : public Model {
   std::vector<layers::Module*> mixed_7_;   // Mixed_7a .. Mixed_7c
   layers::InceptionAux* auxiliary_ = nullptr;
   layers::Dropout* dropout_;
+  layers::GlobalAvgPool* avgpool_;
   layers::Linear* fc_;
 };
 

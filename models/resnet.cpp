@@ -26,7 +26,8 @@ ResNet::ResNet(Depth depth, const ModelOptions& options)
     : Model(depth == Depth::resnet18 ? "resnet18" : "resnet50", options, 224),
       conv1_(register_module("conv1", std::make_unique<layers::Conv2d>(
                                           3, 64, layers::conv_geometry(7, 2, 3), false))),
-      bn1_(register_module("bn1", std::make_unique<layers::BatchNorm2d>(64))) {
+      bn1_(register_module("bn1", std::make_unique<layers::BatchNorm2d>(64))),
+      maxpool_(register_module("maxpool", std::make_unique<layers::MaxPool2d>(3, 2, 1))) {
   const int blocks_per_stage[2][4] = {{2, 2, 2, 2}, {3, 4, 6, 3}};
   const int* blocks = blocks_per_stage[depth == Depth::resnet18 ? 0 : 1];
   const std::int64_t widths[4] = {64, 128, 256, 512};
@@ -39,17 +40,18 @@ ResNet::ResNet(Depth depth, const ModelOptions& options)
                   ? make_stage<layers::BasicBlock>(channels, widths[s], blocks[s], stride)
                   : make_stage<layers::Bottleneck>(channels, widths[s], blocks[s], stride));
   }
+  avgpool_ = &register_module("avgpool", std::make_unique<layers::GlobalAvgPool>());
   fc_ = &register_module("fc", std::make_unique<layers::Linear>(channels, options.classes));
   initialize(options.seed);
 }
 
 Model::Outputs ResNet::forward_outputs(const Tensor& images) {
   Tensor x = relu(bn1_.forward(conv1_.forward(images)));
-  x = max_pool2d(x, layers::pool_geometry(3, 2, 1));
+  x = maxpool_.forward(x);
   for (layers::Sequential* stage : stages_) x = stage->forward(x);
   Outputs outputs;
   outputs.features = x;
-  outputs.logits = fc_->forward(global_avg_pool(x));
+  outputs.logits = fc_->forward(avgpool_->forward(x));
   return outputs;
 }
 

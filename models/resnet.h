@@ -6,6 +6,7 @@
 #include "layers/conv2d.h"
 #include "layers/linear.h"
 #include "layers/sequential.h"
+#include "layers/simple.h"
 #include "models/model.h"
 
 namespace engine::models {
@@ -23,6 +24,8 @@ class ResNet final : public Model {
  private:
   layers::Conv2d& conv1_;
   layers::BatchNorm2d& bn1_;
+  layers::MaxPool2d& maxpool_;
+  layers::GlobalAvgPool* avgpool_;
   layers::Sequential* stages_[4];
   layers::Linear* fc_;
 };

@@ -23,6 +23,7 @@ using kernels::Reduction;
 
 // ---- elementwise ------------------------------------------------------------------------------
 Tensor add(const Tensor& a, const Tensor& b);  // same shape (residual connections)
+Tensor scale(const Tensor& x, double factor);  // factor * x (loss weights)
 Tensor relu(const Tensor& x);
 Tensor silu(const Tensor& x);
 Tensor sigmoid(const Tensor& x);

@@ -1,5 +1,6 @@
 // add: the residual connection. Its gradient passes unchanged to both inputs (the autograd
 // engine never writes into a gradient in place, so handing out the same tensor twice is safe).
+// scale: multiplication by a constant (weighting a loss); its gradient is scaled the same way.
 #include "kernels/ops.h"
 #include "tensor/autograd.h"
 #include "tensor/functions.h"
@@ -16,7 +17,27 @@ class AddNode final : public Node {
   }
 };
 
+class ScaleNode final : public Node {
+ public:
+  explicit ScaleNode(double factor) : Node("scale"), factor_(factor) {}
+  std::vector<Tensor> backward(const Tensor& grad_output) override {
+    Tensor grad_x = Tensor::empty_like(grad_output);
+    kernels::scale(grad_output, factor_, grad_x);
+    return {grad_x};
+  }
+
+ private:
+  double factor_;
+};
+
 }  // namespace
+
+Tensor scale(const Tensor& x, double factor) {
+  Tensor output = Tensor::empty_like(x);
+  kernels::scale(x, factor, output);
+  if (needs_grad({x})) record(std::make_shared<ScaleNode>(factor), {x}, output);
+  return output;
+}
 
 Tensor add(const Tensor& a, const Tensor& b) {
   Tensor output = Tensor::empty_like(a);

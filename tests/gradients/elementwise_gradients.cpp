@@ -1,4 +1,4 @@
-// Gradient checks: add, relu, silu, sigmoid, sum, mean, reshape.
+// Gradient checks: add, scale, relu, silu, sigmoid, sum, mean, reshape.
 #include "tensor/functions.h"
 #include "tests/gradients/registry.h"
 
@@ -17,6 +17,9 @@ const bool registered = [] {
   }});
   register_gradient_case({"add", "the same tensor on both sides (gradients accumulate)", [] {
     return gradcheck([](const auto& in) { return add(in[0], in[0]); }, {leaf({2, 3, 3, 4}, 3)});
+  }});
+  register_gradient_case({"scale", "-0.4 times [3, 2, 5]", [] {
+    return gradcheck([](const auto& in) { return scale(in[0], -0.4); }, {leaf({3, 2, 5}, 10)});
   }});
   // A margin of 0.05 keeps inputs off relu's kink at 0, where the derivative is undefined.
   register_gradient_case({"relu", "[3, 7, 5, 3], inputs at least 0.05 from 0", [] {
