@@ -1,0 +1,69 @@
+#include "data/file.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <system_error>
+
+#include "data/error.h"
+
+namespace engine::data {
+
+namespace {
+
+template <typename Container>
+void write_all(const std::filesystem::path& file, const Container& bytes) {
+  std::FILE* stream = std::fopen(file.string().c_str(), "wb");
+  if (stream == nullptr) {
+    throw DataError(file.string() + ": cannot open for writing (" + std::strerror(errno) + ")");
+  }
+  const bool written = std::fwrite(bytes.data(), 1, bytes.size(), stream) == bytes.size();
+  if (std::fclose(stream) != 0 || !written) throw DataError(file.string() + ": write failed");
+}
+
+template <typename Container>
+Container read_all(const std::filesystem::path& file) {
+  std::error_code status_error;
+  const std::filesystem::file_status status = std::filesystem::status(file, status_error);
+  if (!std::filesystem::exists(status)) {
+    throw DataError(file.string() + ": file not found");
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    throw DataError(file.string() + ": not a regular file");
+  }
+  std::ifstream stream(file, std::ios::binary);
+  if (!stream) {
+    throw DataError(file.string() + ": cannot open for reading (" + std::strerror(errno) + ")");
+  }
+  stream.seekg(0, std::ios::end);
+  const std::streamoff size = stream.tellg();
+  stream.seekg(0, std::ios::beg);
+  if (size < 0) throw DataError(file.string() + ": cannot determine the file size");
+  Container bytes(static_cast<std::size_t>(size), 0);
+  if (size > 0 && !stream.read(reinterpret_cast<char*>(bytes.data()), size)) {
+    throw DataError(file.string() + ": read failed after " + std::to_string(stream.gcount()) +
+                    " of " + std::to_string(size) + " bytes");
+  }
+  return bytes;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> read_file_bytes(const std::filesystem::path& file) {
+  return read_all<std::vector<std::uint8_t>>(file);
+}
+
+std::string read_file_text(const std::filesystem::path& file) {
+  return read_all<std::string>(file);
+}
+
+void write_file_bytes(const std::filesystem::path& file, const std::vector<std::uint8_t>& bytes) {
+  write_all(file, bytes);
+}
+
+void write_file_text(const std::filesystem::path& file, const std::string& text) {
+  write_all(file, text);
+}
+
+}  // namespace engine::data

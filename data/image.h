@@ -1,0 +1,41 @@
+// The two image forms the data pipeline passes around.
+//
+// Image: a decoded file, one gray channel, the integer samples exactly as the file held them
+// (after conversion to gray), so 16-bit radiographs keep their 16 bits until normalisation.
+// FloatImage: gray values in [0, 1] (sample / (2^bit_depth - 1)), the form that is resized,
+// contrast-equalised and cached. Both are row-major, top row first, no padding between rows.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace engine::data {
+
+struct Image {
+  int width = 0;
+  int height = 0;
+  int bit_depth = 8;  // 8 or 16: samples are in [0, 2^bit_depth - 1]
+  std::vector<std::uint16_t> pixels;
+
+  std::uint16_t at(int x, int y) const { return pixels[static_cast<std::size_t>(y) * width + x]; }
+  double max_value() const { return bit_depth == 16 ? 65535.0 : 255.0; }
+};
+
+struct FloatImage {
+  int width = 0;
+  int height = 0;
+  std::vector<float> pixels;
+
+  FloatImage() = default;
+  FloatImage(int width_, int height_, float fill = 0.0f)
+      : width(width_),
+        height(height_),
+        pixels(static_cast<std::size_t>(width_) * static_cast<std::size_t>(height_), fill) {}
+  float& at(int x, int y) { return pixels[static_cast<std::size_t>(y) * width + x]; }
+  float at(int x, int y) const { return pixels[static_cast<std::size_t>(y) * width + x]; }
+};
+
+// Divides every sample by the largest value its bit depth allows.
+FloatImage to_unit_range(const Image& image);
+
+}  // namespace engine::data

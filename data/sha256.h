@@ -1,0 +1,43 @@
+// SHA-256 (FIPS 180-4) of file contents, so a run record can name exactly which bytes were
+// trained or evaluated on. Written here rather than taken from a crypto library because the
+// engine's only outside dependency for data is stb_image.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace engine::data {
+
+using Sha256Digest = std::array<std::uint8_t, 32>;
+
+// Incremental hashing: update() any number of times, then finish() once.
+class Sha256 {
+ public:
+  Sha256();
+  void update(std::span<const std::uint8_t> bytes);
+  void update(std::string_view text);
+  Sha256Digest finish();  // the object must not be used after this
+
+ private:
+  void compress(const std::uint8_t* block);
+
+  std::array<std::uint32_t, 8> state_;
+  std::array<std::uint8_t, 64> buffer_{};
+  std::size_t buffered_ = 0;
+  std::uint64_t total_bytes_ = 0;
+  bool finished_ = false;
+};
+
+Sha256Digest sha256(std::span<const std::uint8_t> bytes);
+std::string to_hex(const Sha256Digest& digest);  // 64 lowercase hex digits
+std::string sha256_hex(std::span<const std::uint8_t> bytes);
+std::string sha256_hex(std::string_view text);
+// Hashes a file's bytes; throws DataError naming the file when it cannot be read.
+std::string sha256_file_hex(const std::filesystem::path& file);
+
+}  // namespace engine::data
