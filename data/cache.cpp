@@ -12,7 +12,7 @@
 
 #include "data/error.h"
 #include "data/file.h"
-#include "data/sha256.h"
+#include "tensor/sha256.h"
 
 namespace engine::data {
 

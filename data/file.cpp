@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "data/error.h"
+#include "tensor/sha256.h"
 
 namespace engine::data {
 
@@ -64,6 +65,10 @@ void write_file_bytes(const std::filesystem::path& file, const std::vector<std::
 
 void write_file_text(const std::filesystem::path& file, const std::string& text) {
   write_all(file, text);
+}
+
+std::string sha256_file_hex(const std::filesystem::path& file) {
+  return sha256_hex(read_file_bytes(file));
 }
 
 }  // namespace engine::data

@@ -17,4 +17,7 @@ std::string read_file_text(const std::filesystem::path& file);
 void write_file_bytes(const std::filesystem::path& file, const std::vector<std::uint8_t>& bytes);
 void write_file_text(const std::filesystem::path& file, const std::string& text);
 
+// SHA-256 of a file's bytes (64 hex digits); throws DataError naming the file when unreadable.
+std::string sha256_file_hex(const std::filesystem::path& file);
+
 }  // namespace engine::data

@@ -11,7 +11,8 @@
 #include "data/cache.h"
 #include "data/error.h"
 #include "data/phantom.h"
-#include "data/sha256.h"
+#include "data/file.h"
+#include "tensor/sha256.h"
 #include "fixtures.h"
 
 namespace data = engine::data;

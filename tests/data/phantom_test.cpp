@@ -12,7 +12,7 @@
 #include "data/file.h"
 #include "data/manifest.h"
 #include "data/phantom_anatomy.h"
-#include "data/sha256.h"
+#include "tensor/sha256.h"
 #include "fixtures.h"
 
 namespace data = engine::data;

@@ -1,17 +1,16 @@
-// SHA-256 (FIPS 180-4) of file contents, so a run record can name exactly which bytes were
-// trained or evaluated on. Written here rather than taken from a crypto library because the
-// engine's only outside dependency for data is stb_image.
+// SHA-256 (FIPS 180-4), so a run record can name exactly which bytes were trained or evaluated on
+// and a checkpoint can prove its tensors unchanged. Written here, from the standard, rather than
+// taken from a crypto library: the engine's only outside dependencies are BLAS, stb and CUDA.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
 #include <span>
 #include <string>
 #include <string_view>
 
-namespace engine::data {
+namespace engine {
 
 using Sha256Digest = std::array<std::uint8_t, 32>;
 
@@ -37,7 +36,5 @@ Sha256Digest sha256(std::span<const std::uint8_t> bytes);
 std::string to_hex(const Sha256Digest& digest);  // 64 lowercase hex digits
 std::string sha256_hex(std::span<const std::uint8_t> bytes);
 std::string sha256_hex(std::string_view text);
-// Hashes a file's bytes; throws DataError naming the file when it cannot be read.
-std::string sha256_file_hex(const std::filesystem::path& file);
 
-}  // namespace engine::data
+}  // namespace engine

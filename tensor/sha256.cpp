@@ -1,11 +1,10 @@
-#include "data/sha256.h"
+#include "tensor/sha256.h"
 
 #include <bit>
 #include <stdexcept>
 
-#include "data/file.h"
 
-namespace engine::data {
+namespace engine {
 
 namespace {
 
@@ -138,8 +137,4 @@ std::string sha256_hex(std::string_view text) {
   return to_hex(hasher.finish());
 }
 
-std::string sha256_file_hex(const std::filesystem::path& file) {
-  return sha256_hex(read_file_bytes(file));
-}
-
-}  // namespace engine::data
+}  // namespace engine

@@ -1,0 +1,61 @@
+// The engine's checkpoint: one safetensors file holding the model's state_dict (torchvision names
+// and layout, so PyTorch loads it with strict=True) and, in the metadata, everything needed to
+// use it and to defend it: architecture and options, class names, input size and preprocessing,
+// the training configuration, calibration, provenance, the engine's version, and a SHA-256 of the
+// tensor data that loading verifies.
+//
+// A resumable checkpoint may also carry training state (optimizer buffers and counters) under
+// the key prefix "training." — PyTorch users drop those keys before load_state_dict.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/model.h"
+#include "tensor/json.h"
+
+namespace engine::models {
+
+struct CheckpointInfo {
+  std::string architecture;
+  ModelOptions options;                  // classes, seed, auxiliary head, dropout settings
+  std::vector<std::string> class_names;  // in class-index order, e.g. {"female", "male"}
+  std::int64_t input_size = 0;
+  Json preprocessing = Json::object();   // how images must be prepared (set by the data code)
+  Json training = Json::object();        // the training configuration that produced it
+  Json calibration = nullptr;            // temperature, undetermined threshold (train_app)
+  Json provenance = Json::object();      // run, data hashes, metrics, initial weights
+  std::string engine_version;            // filled by save_checkpoint
+};
+
+struct TrainingState {
+  std::map<std::string, Tensor> tensors;  // saved under "training.<key>"
+  Json counters = Json::object();         // saved in the metadata as "engine.training_state"
+};
+
+// Writes atomically (temporary file, flush, rename). Tensors are copied to the host.
+void save_checkpoint(const std::filesystem::path& path, const Model& model,
+                     const CheckpointInfo& info, const TrainingState* training_state = nullptr);
+
+struct LoadedCheckpoint {
+  CheckpointInfo info;
+  std::unique_ptr<Model> model;  // built from the registry, weights loaded, on the device asked
+  std::string tensor_sha256;     // verified
+  std::optional<TrainingState> training_state;
+};
+
+// Rejects, naming the file: something that is not safetensors, a safetensors file without the
+// engine's metadata ("use --init for foreign weights"), a tensor digest that does not match the
+// recorded one (corruption or tampering), and tensors that do not fit the architecture.
+LoadedCheckpoint load_checkpoint(const std::filesystem::path& path, Device device = Device::cpu());
+
+// The SHA-256 over (name, dtype, shape, bytes) of each tensor in order: renaming, reshaping or
+// changing any byte changes it.
+std::string tensor_digest(const std::vector<std::pair<std::string, Tensor>>& tensors);
+
+}  // namespace engine::models

@@ -1,0 +1,108 @@
+// The engine's checkpoint: a round trip keeps every weight bit and the metadata; a flipped byte,
+// a foreign file or a missing metadata entry is refused with the file named.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "models/checkpoint.h"
+#include "models/registry.h"
+#include "models/weights.h"
+#include "tensor/safetensors.h"
+#include "tests/harness/compare.h"
+
+namespace engine::models {
+
+namespace {
+
+CheckpointInfo info_for(const Model& model) {
+  CheckpointInfo info;
+  info.architecture = model.architecture();
+  info.options = model.options();
+  info.class_names = {"female", "male"};
+  info.input_size = model.input_size();
+  info.preprocessing.set("mean", Json(0.485));
+  info.calibration = Json::object();
+  info.calibration.set("temperature", Json(1.5));
+  return info;
+}
+
+struct TemporaryFile {
+  std::filesystem::path path;
+  explicit TemporaryFile(const char* name) : path(std::filesystem::temp_directory_path() / name) {}
+  ~TemporaryFile() { std::filesystem::remove(path); }
+};
+
+}  // namespace
+
+TEST_CASE("a checkpoint round trip keeps the weights, buffers and metadata") {
+  ModelOptions options;
+  options.seed = 5;
+  auto model = create_model("efficientnet_b0", options);
+  TemporaryFile file("engine_checkpoint_test.safetensors");
+  TrainingState state;
+  state.tensors["optimizer.state.fc.weight.exp_avg"] = Tensor::full({2, 3}, 0.25);
+  state.counters.set("epoch", Json(3));
+  save_checkpoint(file.path, *model, info_for(*model), &state);
+
+  const LoadedCheckpoint loaded = load_checkpoint(file.path);
+  CHECK(loaded.info.architecture == "efficientnet_b0");
+  CHECK(loaded.info.options.seed == 5);
+  CHECK(loaded.info.class_names == std::vector<std::string>{"female", "male"});
+  CHECK(loaded.info.input_size == 224);
+  CHECK(loaded.info.calibration.at("temperature").as_number() == 1.5);
+  CHECK(loaded.info.engine_version == ENGINE_VERSION);
+  CHECK(loaded.tensor_sha256.size() == 64);
+  const auto ours = model->named_state(), theirs = loaded.model->named_state();
+  REQUIRE(ours.size() == theirs.size());
+  for (std::size_t i = 0; i < ours.size(); ++i) {
+    CHECK(ours[i].name == theirs[i].name);
+    CHECK(testing::bitwise_equal(*ours[i].tensor, *theirs[i].tensor));
+  }
+  REQUIRE(loaded.training_state.has_value());
+  CHECK(loaded.training_state->counters.at("epoch").as_integer() == 3);
+  CHECK(loaded.training_state->tensors.at("optimizer.state.fc.weight.exp_avg").to_vector<float>()[5] ==
+        0.25f);
+}
+
+TEST_CASE("tampering with a single byte of the weights is detected") {
+  auto model = create_model("resnet18");
+  TemporaryFile file("engine_checkpoint_tamper.safetensors");
+  save_checkpoint(file.path, *model, info_for(*model));
+  std::vector<std::uint8_t> bytes = read_file_bytes(file.path.string());
+  bytes[bytes.size() - 1000] ^= 0x01;  // a low mantissa bit of one weight near the end
+  write_file_atomically(file.path.string(), bytes);
+  CHECK_THROWS_WITH(load_checkpoint(file.path), doctest::Contains("is corrupted or was modified"));
+}
+
+TEST_CASE("foreign weights are not mistaken for a checkpoint") {
+  auto model = create_model("resnet18");
+  TemporaryFile file("engine_checkpoint_foreign.safetensors");
+  write_safetensors(file.path.string(), export_state(*model), {{"format", "pt"}});
+  CHECK_THROWS_WITH(load_checkpoint(file.path),
+                    doctest::Contains("is not an engine checkpoint (no engine.checkpoint metadata)"));
+  CHECK_THROWS_WITH(load_checkpoint("/nonexistent/best.safetensors"),
+                    doctest::Contains("/nonexistent/best.safetensors"));
+}
+
+TEST_CASE("transfer import keeps the backbone and re-initialises a 1000-class head") {
+  ModelOptions imagenet;
+  imagenet.classes = 1000;
+  imagenet.seed = 1;
+  const auto source = create_model("resnet18", imagenet);
+  const auto state = export_state(*source);
+  auto target = create_model("resnet18");  // 2 classes, seed 0
+  const Tensor head_before = target->submodule("fc").named_parameters()[0].tensor->clone();
+  const ImportReport report = import_state(*target, state, ImportPolicy::transfer, "imagenet.st");
+  CHECK(report.loaded.size() == state.size() - 2);
+  REQUIRE(report.kept_initialised.size() == 2);
+  CHECK(report.kept_initialised[0].find("fc.weight: file has float32[1000, 512]") == 0);
+  CHECK(report.summary().find("re-initialised") != std::string::npos);
+  CHECK(testing::bitwise_equal(*target->submodule("fc").named_parameters()[0].tensor, head_before));
+  CHECK(testing::bitwise_equal(*target->named_parameters()[0].tensor,
+                               *source->named_parameters()[0].tensor));
+  CHECK_THROWS_WITH(import_state(*target, state, ImportPolicy::exact, "imagenet.st"),
+                    doctest::Contains("imagenet.st does not fit resnet18 (2 problems)"));
+}
+
+}  // namespace engine::models
