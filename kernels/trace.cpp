@@ -65,6 +65,7 @@ bool trace_active() {
 }
 
 void annotate_current_op(const std::string& key, const std::string& value) {
+  if (!trace_active()) return;  // notes are only kept for the trace line they belong to
   current_notes.emplace_back(key, value);
 }
 

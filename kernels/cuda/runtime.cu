@@ -1,12 +1,15 @@
 // Device runtime of a CUDA build: GPU discovery, the caching device allocator, copies.
 // A CUDA build runs on machines without a GPU (CI, the build machines): there the runtime
 // reports "no GPU found" with CUDA's reason, once, and nothing falls back silently.
+// Copies run on the device's context stream (context.h), behind every op queued before them,
+// and return only when complete.
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <vector>
 
+#include "kernels/cuda/context.h"
 #include "kernels/cuda/cuda_check.h"
 #include "tensor/allocator.h"
 #include "tensor/device.h"
@@ -91,14 +94,20 @@ void copy_bytes(void* destination, Device destination_device, const void* source
   }
   const Device gpu = destination_device.is_cuda() ? destination_device : source_device;
   require_device(gpu.index, "copy");
-  ENGINE_CUDA_CHECK(cudaSetDevice(gpu.index));
-  ENGINE_CUDA_CHECK(cudaMemcpy(destination, source, bytes, cudaMemcpyDefault));
+  const kernels::cuda::Context& context = kernels::cuda::Context::of(gpu);
+  // cudaMemcpyDefault: unified addressing tells host from device pointers. Pageable host memory
+  // is staged by the driver; the stream synchronisation makes the copy complete either way.
+  ENGINE_CUDA_CHECK(
+      cudaMemcpyAsync(destination, source, bytes, cudaMemcpyDefault, context.stream()));
+  ENGINE_CUDA_CHECK(cudaStreamSynchronize(context.stream()));
 }
 
 void synchronize(Device device) {
   if (device.is_cpu()) return;
   require_device(device.index, "synchronize");
   ENGINE_CUDA_CHECK(cudaSetDevice(device.index));
+  // The whole device, not only the context stream: also what cuDNN or cuBLAS might have queued
+  // elsewhere, and any error a kernel raised asynchronously surfaces here.
   ENGINE_CUDA_CHECK(cudaDeviceSynchronize());
 }
 
