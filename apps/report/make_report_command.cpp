@@ -1,0 +1,62 @@
+#include "apps/report/make_report_command.h"
+
+#include <filesystem>
+
+#include "apps/report/fields.h"
+#include "apps/report/report.h"
+#include "tensor/json.h"
+#include "tensor/safetensors.h"
+
+namespace engine::report {
+
+namespace {
+
+const char* const usage =
+    "usage: make_report <run folder>\n"
+    "  Regenerates <run folder>/report.md and report.html (with plots/*.svg) from\n"
+    "  <run folder>/results.json; nothing else is read and nothing is fetched.\n";
+
+}  // namespace
+
+int run_make_report(const std::vector<std::string>& arguments, std::ostream& output,
+                    std::ostream& error) {
+  if (arguments.size() == 1 && (arguments[0] == "--help" || arguments[0] == "-h")) {
+    output << usage;
+    return 0;
+  }
+  if (arguments.size() != 1) {
+    error << usage;
+    return 2;
+  }
+  const std::filesystem::path folder = arguments[0];
+  const std::filesystem::path results_path = folder / "results.json";
+  const std::string shown = results_path.string();
+  std::error_code status;
+  if (!std::filesystem::is_regular_file(results_path, status)) {
+    error << "make_report: " << shown << ": no such file (is " << folder.string()
+          << " a run folder written by train_app?)\n";
+    return 1;
+  }
+  Json results;
+  try {
+    const std::vector<std::uint8_t> bytes = read_file_bytes(shown);
+    results = Json::parse(std::string(bytes.begin(), bytes.end()));
+  } catch (const std::exception& failure) {
+    error << "make_report: " << shown << ": not valid JSON: " << failure.what() << "\n";
+    return 1;
+  }
+  try {
+    write_report(results, folder);
+  } catch (const ReportError& failure) {
+    error << "make_report: " << shown << ": " << failure.what() << "\n";
+    return 1;
+  } catch (const std::exception& failure) {
+    error << "make_report: writing the report in " << folder.string() << ": " << failure.what()
+          << "\n";
+    return 1;
+  }
+  output << (folder / "report.md").string() << "\n" << (folder / "report.html").string() << "\n";
+  return 0;
+}
+
+}  // namespace engine::report
