@@ -107,7 +107,7 @@ void save_checkpoint(const std::filesystem::path& path, const Model& model,
   write_safetensors(path.string(), tensors, metadata);
 }
 
-LoadedCheckpoint load_checkpoint(const std::filesystem::path& path, Device device) {
+CheckpointContents read_checkpoint(const std::filesystem::path& path) {
   const std::string origin = path.string();
   SafetensorsContent content = read_safetensors(origin);
   const auto info_text = content.metadata.find(info_key);
@@ -126,11 +126,11 @@ LoadedCheckpoint load_checkpoint(const std::filesystem::path& path, Device devic
     throw std::invalid_argument(origin + " is corrupted or was modified: its tensor data hashes to " +
                                 actual + ", the checkpoint recorded " + digest->second);
   }
-  LoadedCheckpoint loaded;
+  CheckpointContents loaded;
   loaded.tensor_sha256 = actual;
   loaded.info = info_from_json(Json::parse(info_text->second), origin);
 
-  std::vector<std::pair<std::string, Tensor>> model_state;
+  std::vector<std::pair<std::string, Tensor>>& model_state = loaded.model_state;
   TrainingState training;
   for (auto& [name, tensor] : content.tensors) {
     if (name.rfind(training_prefix, 0) == 0) {
@@ -144,8 +144,17 @@ LoadedCheckpoint load_checkpoint(const std::filesystem::path& path, Device devic
     training.counters = Json::parse(counters->second);
     loaded.training_state = std::move(training);
   }
+  return loaded;
+}
+
+LoadedCheckpoint load_checkpoint(const std::filesystem::path& path, Device device) {
+  CheckpointContents contents = read_checkpoint(path);
+  LoadedCheckpoint loaded;
+  loaded.info = std::move(contents.info);
+  loaded.tensor_sha256 = std::move(contents.tensor_sha256);
+  loaded.training_state = std::move(contents.training_state);
   loaded.model = create_model(loaded.info.architecture, loaded.info.options);
-  import_state(*loaded.model, model_state, ImportPolicy::exact, origin);
+  import_state(*loaded.model, contents.model_state, ImportPolicy::exact, path.string());
   loaded.model->to(device);
   return loaded;
 }

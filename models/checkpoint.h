@@ -42,6 +42,16 @@ struct TrainingState {
 void save_checkpoint(const std::filesystem::path& path, const Model& model,
                      const CheckpointInfo& info, const TrainingState* training_state = nullptr);
 
+// A checkpoint file read and verified, without building a model: for loading into an existing
+// model (resuming) or inspecting.
+struct CheckpointContents {
+  CheckpointInfo info;
+  std::vector<std::pair<std::string, Tensor>> model_state;  // torchvision layout, host
+  std::string tensor_sha256;
+  std::optional<TrainingState> training_state;
+};
+CheckpointContents read_checkpoint(const std::filesystem::path& path);
+
 struct LoadedCheckpoint {
   CheckpointInfo info;
   std::unique_ptr<Model> model;  // built from the registry, weights loaded, on the device asked

@@ -1,5 +1,7 @@
 #include "models/weights.h"
 
+#include "kernels/ops.h"
+
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -138,13 +140,12 @@ ImportReport import_state(Model& model, const std::vector<std::pair<std::string,
     if (problems.size() > 20) message += "\n  ...";
     throw std::invalid_argument(message);
   }
+  // Values are copied into the model's own tensors, which keep their identity: an optimizer or
+  // any other holder of a parameter keeps seeing the parameter the model uses.
   for (auto& [target, value] : assignments) {
-    const bool requires_grad = target->requires_grad();
-    // Never share storage with the caller's tensors: two models loaded from one state would
-    // otherwise update each other's weights in place.
-    Tensor placed = value.device() == target->device() ? value.clone() : value.to(target->device());
-    if (requires_grad) placed.set_requires_grad(true);
-    *target = placed;
+    const Tensor source = value.to(target->device());
+    Tensor destination = target->detach();
+    kernels::copy(source, destination);
   }
   return report;
 }

@@ -32,7 +32,8 @@ struct ImportReport {
   std::string summary() const;                // one paragraph for the log and the run record
 };
 
-// Copies values into the model's own tensors (same device as the model). Throws naming the
+// Copies values into the model's own tensors, in place (same device as the model; the tensors
+// keep their identity, so an optimizer built earlier still updates them). Throws naming the
 // source and every offending tensor; on error the model is left unchanged.
 ImportReport import_state(Model& model, const std::vector<std::pair<std::string, Tensor>>& state,
                           ImportPolicy policy, const std::string& source);

@@ -1,0 +1,46 @@
+// One architecture on one partition of the data (the split, or one fold): its stages, then the
+// final evaluation. Returns its entry of results.json.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "apps/common/progress.h"
+#include "apps/train/config.h"
+#include "apps/train/dataset.h"
+#include "metrics/report.h"
+#include "tensor/device.h"
+
+namespace engine::apps {
+
+struct Partition {
+  std::string label;   // "" or "fold 3"
+  std::string folder;  // "" or "fold3"
+  std::vector<std::size_t> train, validation, test;  // record indices of the final dataset
+};
+
+struct ModelRunResult {
+  Json entry;                                // results.json "models" item
+  std::optional<metrics::Evaluation> test;   // for fold summaries
+};
+
+class DatasetStore {  // datasets named by stages, loaded once
+ public:
+  explicit DatasetStore(const TrainingConfig& config) : config_(config) {}
+  const Dataset& get(const std::string& location);
+
+ private:
+  const TrainingConfig& config_;
+  std::map<std::string, std::unique_ptr<Dataset>> datasets_;
+};
+
+ModelRunResult run_model(const TrainingConfig& config, const std::string& architecture,
+                         const Partition& partition, const Dataset& final_dataset,
+                         DatasetStore& datasets, CacheStore& caches, Device device,
+                         const std::filesystem::path& folder, Progress& progress);
+
+}  // namespace engine::apps

@@ -1,0 +1,223 @@
+#include "apps/train/run.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "apps/common/environment.h"
+#include "apps/report/report.h"
+#include "apps/train/model_run.h"
+#include "data/split.h"
+#include "kernels/cpu/parallel.h"
+#include "kernels/cuda/mode.h"
+#include "tensor/safetensors.h"
+
+namespace engine::apps {
+
+namespace {
+
+void write_json(const std::filesystem::path& file, const Json& json) {
+  const std::string text = json.dump(1) + "\n";
+  write_file_atomically(file.string(), std::vector<std::uint8_t>(text.begin(), text.end()));
+}
+
+// A fresh run must not mix with an earlier one's files; --resume continues it.
+void check_run_folder(const TrainingConfig& config) {
+  const std::filesystem::path folder = config.out;
+  if (config.resume || !std::filesystem::exists(folder)) return;
+  if (!std::filesystem::is_directory(folder)) {
+    throw std::invalid_argument("--out " + config.out + " exists and is not a folder");
+  }
+  if (!std::filesystem::is_empty(folder)) {
+    throw std::invalid_argument("--out " + config.out +
+                                " already holds a run; add --resume to continue it or choose "
+                                "another folder");
+  }
+}
+
+data::Split make_split(const TrainingConfig& config, const Dataset& dataset) {
+  if (!config.split_file.empty()) return data::read_split(config.split_file, dataset.manifest);
+  const auto seed = static_cast<std::uint64_t>(config.seed);
+  if (config.folds > 0) return data::split_folds(dataset.manifest, static_cast<int>(config.folds), seed);
+  const double train = 1.0 - config.validation_fraction - config.test_fraction;
+  return data::split_parts(dataset.manifest,
+                           {train, config.validation_fraction, config.test_fraction}, seed);
+}
+
+// k folds: fold k is the test part, fold k+1 (cyclically) the validation part, the rest train.
+std::vector<Partition> make_partitions(const data::Split& split) {
+  if (!split.is_folds) {
+    return {Partition{"", "", split.indices(data::Part::Train),
+                      split.indices(data::Part::Validation), split.indices(data::Part::Test)}};
+  }
+  std::vector<Partition> partitions;
+  const int folds = split.label_count;
+  for (int fold = 0; fold < folds; ++fold) {
+    const int validation_fold = (fold + 1) % folds;
+    Partition partition{"fold " + std::to_string(fold + 1), "fold" + std::to_string(fold + 1), {},
+                        split.indices(validation_fold), split.indices(fold)};
+    for (std::size_t i = 0; i < split.labels.size(); ++i) {
+      if (split.labels[i] != fold && split.labels[i] != validation_fold) partition.train.push_back(i);
+    }
+    partitions.push_back(std::move(partition));
+  }
+  return partitions;
+}
+
+Json split_json(const TrainingConfig& config, const data::Split& split, const Dataset& dataset) {
+  Json json = Json::object();
+  json.set("method", Json(std::string(config.split_file.empty() ? "drawn" : "read from " + config.split_file) +
+                          ": stratified by sex, grouped by " +
+                          (dataset.manifest.has_id ? "hand id" : "file") + ", seed " +
+                          std::to_string(config.seed)));
+  if (split.is_folds) {
+    json.set("folds", Json(static_cast<std::int64_t>(split.label_count)));
+  } else {
+    for (data::Part part : {data::Part::Train, data::Part::Validation, data::Part::Test}) {
+      json.set(data::name_of(part), Json(static_cast<std::int64_t>(split.indices(part).size())));
+    }
+  }
+  json.set("file", Json("split.csv"));
+  return json;
+}
+
+// Mean and sample standard deviation over folds of each headline figure, per architecture.
+Json fold_summary(const std::vector<std::pair<std::string, metrics::Evaluation>>& folds) {
+  std::map<std::string, std::map<std::string, std::vector<double>>> values;
+  for (const auto& [architecture, e] : folds) {
+    auto& v = values[architecture];
+    v["accuracy"].push_back(e.positive.accuracy.value());
+    v["balanced_accuracy"].push_back(e.positive.balanced_accuracy);
+    v["precision"].push_back(e.positive.precision.value());
+    v["recall"].push_back(e.positive.recall.value());
+    v["specificity"].push_back(e.positive.specificity.value());
+    v["f1"].push_back(e.positive.f1.value());
+    v["auc"].push_back(e.roc ? e.auc : std::nan(""));
+  }
+  Json summary = Json::object();
+  for (const auto& [architecture, metrics_by_name] : values) {
+    Json figures = Json::object();
+    for (const auto& [name, list] : metrics_by_name) {
+      double sum = 0, squares = 0;
+      for (double v : list) sum += v;
+      const double mean = sum / list.size();
+      for (double v : list) squares += (v - mean) * (v - mean);
+      Json figure = Json::object();
+      figure.set("mean", std::isfinite(mean) ? Json(mean) : Json(nullptr));
+      figure.set("sd", list.size() > 1 && std::isfinite(squares)
+                           ? Json(std::sqrt(squares / (list.size() - 1)))
+                           : Json(nullptr));
+      figure.set("folds", Json(static_cast<std::int64_t>(list.size())));
+      figures.set(name, std::move(figure));
+    }
+    summary.set(architecture, std::move(figures));
+  }
+  return summary;
+}
+
+}  // namespace
+
+RunOutcome run_training(const TrainingConfig& config, const std::string& command_line) {
+  config.validate();
+  check_run_folder(config);
+  const auto started = std::chrono::steady_clock::now();
+  const std::string started_at = utc_timestamp();
+  if (config.threads > 0) kernels::cpu::set_thread_count(static_cast<int>(config.threads));
+  kernels::cuda::set_deterministic(config.deterministic);
+  const Device device = choose_device(config.device);
+  const std::filesystem::path folder = config.out;
+  std::filesystem::create_directories(folder);
+  Progress progress;
+
+  Json configuration = Json::object();
+  configuration.set("command", Json(command_line));
+  configuration.set("options", config.to_json());
+  configuration.set("environment", describe_environment(device, config.deterministic));
+  write_json(folder / "config.json", configuration);
+
+  DatasetStore datasets(config);
+  const Dataset& dataset = datasets.get(config.data);
+  progress.message("data: " + dataset.location + ": " +
+                   std::to_string(dataset.manifest.records.size()) + " images (" +
+                   std::to_string(dataset.manifest.count(data::Sex::Female)) + " female, " +
+                   std::to_string(dataset.manifest.count(data::Sex::Male)) + " male)" +
+                   (dataset.synthetic ? ", SYNTHETIC phantoms" : ""));
+  const data::Split split = make_split(config, dataset);
+  data::write_split(folder / "split.csv", dataset.manifest, split);
+
+  data::PreprocessConfig preprocess;
+  preprocess.resize_mode = config.resize == "squash" ? data::ResizeMode::Squash : data::ResizeMode::Pad;
+  preprocess.use_clahe = config.clahe;
+  data::CacheOptions cache_options;
+  cache_options.skip_bad_files = config.skip_bad_files;
+  CacheStore caches(preprocess, cache_options);
+
+  Json models_json = Json::array();
+  std::vector<std::pair<std::string, metrics::Evaluation>> fold_tests;
+  for (const std::string& architecture : config.architectures()) {
+    for (const Partition& partition : make_partitions(split)) {
+      progress.message("== " + architecture + (partition.label.empty() ? "" : " " + partition.label));
+      const std::filesystem::path model_folder = folder / architecture / partition.folder;
+      ModelRunResult run = run_model(config, architecture, partition, dataset, datasets, caches,
+                                     device, model_folder, progress);
+      if (run.test && split.is_folds) fold_tests.emplace_back(architecture, *run.test);
+      progress.message(architecture + (partition.label.empty() ? "" : " " + partition.label) +
+                       ": " + (run.test ? metrics::summary_text(*run.test) : std::string(
+                                             "no test part; see the validation figures")));
+      models_json.push_back(std::move(run.entry));
+    }
+  }
+
+  Json data_json = dataset.to_json();
+  data_json.set("split", split_json(config, split, dataset));
+  Json skipped = Json::array();
+  for (const data::SkippedFile& file : caches.skipped_files()) {
+    Json item = Json::object();
+    item.set("file", Json(file.file));
+    item.set("origin", Json(file.origin));
+    item.set("reason", Json(file.reason));
+    skipped.push_back(std::move(item));
+  }
+  data_json.set("skipped", std::move(skipped));
+
+  Json run = Json::object();
+  run.set("name", Json(config.name.empty() ? folder.filename().string() : config.name));
+  run.set("command", Json(command_line));
+  run.set("started", Json(started_at));
+  run.set("finished", Json(utc_timestamp()));
+  run.set("seconds", Json(std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                              .count()));
+  run.set("engine_version", Json(engine_version()));
+  run.set("device", Json(describe_device(device)));
+  run.set("determinism", Json(config.deterministic ? "deterministic" : "fast (TF32 allowed on GPU)"));
+  run.set("seed", Json(std::to_string(config.seed)));
+  Json environment = describe_environment(device, config.deterministic);
+  environment.set("libraries", Json(kernels::cuda::library_versions()));
+  run.set("environment", std::move(environment));
+
+  Json results = Json::object();
+  results.set("format_version", Json(1));
+  results.set("kind", Json(split.is_folds ? "folds" : (config.compare.empty() ? "single" : "compare")));
+  results.set("run", std::move(run));
+  results.set("data", std::move(data_json));
+  results.set("models", std::move(models_json));
+  if (split.is_folds) {
+    Json folds = Json::object();
+    folds.set("count", Json(static_cast<std::int64_t>(split.label_count)));
+    folds.set("summary", fold_summary(fold_tests));
+    results.set("folds", std::move(folds));
+  } else {
+    results.set("folds", Json(nullptr));
+  }
+  RunOutcome outcome;
+  outcome.results_file = (folder / "results.json").string();
+  write_json(folder / "results.json", results);
+  if (config.report) {
+    report::write_report(results, folder);
+    outcome.report_markdown = (folder / "report.md").string();
+    outcome.report_html = (folder / "report.html").string();
+  }
+  return outcome;
+}
+
+}  // namespace engine::apps

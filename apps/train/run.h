@@ -1,0 +1,33 @@
+// A whole train_app run: the data and its split, each architecture through its stages, the
+// final evaluation (calibration, test metrics, predictions), the run folder's files and the
+// report.
+//
+// Run folder:
+//   config.json        every option, the command line, the environment
+//   split.csv          which image is in which part (or fold)
+//   results.json       everything the report shows (apps/report/RESULTS_FORMAT.md)
+//   report.md, report.html, plots/
+//   <architecture>/[fold<k>/]
+//       epochs.csv                     per-epoch figures of every stage
+//       stage<N>/best.safetensors      best weights of stage N; stage<N>/last.safetensors
+//       best.safetensors               the final model, calibrated (predict_app takes this)
+//       validation_predictions.csv, test_predictions.csv
+#pragma once
+
+#include <string>
+
+#include "apps/train/config.h"
+
+namespace engine::apps {
+
+struct RunOutcome {
+  std::string results_file;
+  std::string report_markdown;
+  std::string report_html;
+};
+
+// `command_line` is recorded as given. Throws for bad input (the message names the file,
+// option or field); TrainingDiverged when the loss or gradients stop being finite.
+RunOutcome run_training(const TrainingConfig& config, const std::string& command_line);
+
+}  // namespace engine::apps

@@ -1,0 +1,284 @@
+#include "apps/train/stage.h"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "apps/train/training_parts.h"
+#include "models/weights.h"
+#include "optim/clip.h"
+#include "tensor/functions.h"
+
+namespace engine::apps {
+
+namespace {
+
+constexpr double no_score = -std::numeric_limits<double>::infinity();
+
+Json score_to_json(double score) { return std::isfinite(score) ? Json(score) : Json(nullptr); }
+double score_from_json(const Json& json) { return json.is_null() ? no_score : json.as_number(); }
+
+// Everything that evolves during a stage besides the weights and the optimizer buffers.
+struct Progression {
+  std::int64_t epochs_done = 0;
+  std::int64_t global_step = 0;
+  std::int64_t best_epoch = 0;
+  double best_score = no_score;
+  std::int64_t epochs_without_improvement = 0;
+  StageResult result;
+};
+
+Json progression_to_json(const Progression& p, const optim::OptimizerState& optimizer,
+                         const TrainingConfig& config, const StageSettings& settings) {
+  Json json = Json::object();
+  json.set("stage", Json(settings.name));
+  json.set("epochs_done", Json(p.epochs_done));
+  json.set("global_step", Json(p.global_step));
+  json.set("best_epoch", Json(p.best_epoch));
+  json.set("best_score", score_to_json(p.best_score));
+  json.set("epochs_without_improvement", Json(p.epochs_without_improvement));
+  json.set("completed", Json(p.result.completed));
+  json.set("stopped_early", Json(p.result.stopped_early));
+  json.set("stop_reason", Json(p.result.stop_reason));
+  Json history = Json::array();
+  for (const EpochRecord& record : p.result.history) history.push_back(record.to_json());
+  json.set("history", std::move(history));
+  Json counters = Json::object();
+  for (const auto& [key, value] : optimizer.counters) counters.set(key, Json(value));
+  json.set("optimizer_counters", std::move(counters));
+  json.set("config", config.to_json());
+  return json;
+}
+
+Progression progression_from_json(const Json& json) {
+  Progression p;
+  p.epochs_done = json.at("epochs_done").as_integer();
+  p.global_step = json.at("global_step").as_integer();
+  p.best_epoch = json.at("best_epoch").as_integer();
+  p.best_score = score_from_json(json.at("best_score"));
+  p.epochs_without_improvement = json.at("epochs_without_improvement").as_integer();
+  p.result.completed = json.at("completed").as_bool();
+  p.result.stopped_early = json.at("stopped_early").as_bool();
+  p.result.stop_reason = json.at("stop_reason").as_string();
+  for (const Json& record : json.at("history").as_array()) {
+    p.result.history.push_back(EpochRecord::from_json(record));
+  }
+  return p;
+}
+
+void save_last(const std::filesystem::path& folder, const models::Model& model,
+               const models::CheckpointInfo& info, const optim::Optimizer& optimizer,
+               const Progression& progression, const TrainingConfig& config,
+               const StageSettings& settings) {
+  const optim::OptimizerState state = optimizer.export_state();
+  models::TrainingState training;
+  for (const auto& [key, tensor] : state.tensors) training.tensors["optimizer." + key] = tensor;
+  training.counters = progression_to_json(progression, state, config, settings);
+  models::save_checkpoint(folder / "last.safetensors", model, info, &training);
+}
+
+// Restores weights, optimizer and counters from last.safetensors; checks the run's settings
+// are those the checkpoint was written with, so a resumed run cannot silently change recipe.
+Progression restore(const std::filesystem::path& file, models::Model& model,
+                    optim::Optimizer& optimizer, const TrainingConfig& config) {
+  models::CheckpointContents contents = models::read_checkpoint(file);
+  if (!contents.training_state) {
+    throw std::runtime_error(file.string() + " has no training state to resume from");
+  }
+  const Json& counters = contents.training_state->counters;
+  if (counters.at("config").dump() != config.to_json().dump()) {
+    throw std::runtime_error("--resume: " + file.string() +
+                             " was written with different settings; resume with the same "
+                             "options (see config.json) or start a new --out");
+  }
+  models::import_state(model, contents.model_state, models::ImportPolicy::exact, file.string());
+  optim::OptimizerState state;
+  const std::string prefix = "optimizer.";
+  for (const auto& [key, tensor] : contents.training_state->tensors) {
+    if (key.rfind(prefix, 0) == 0) state.tensors[key.substr(prefix.size())] = tensor;
+  }
+  for (const auto& [key, value] : counters.at("optimizer_counters").as_object()) {
+    state.counters[key] = value.as_integer();
+  }
+  optimizer.import_state(state);
+  return progression_from_json(counters);
+}
+
+}  // namespace
+
+Json EpochRecord::to_json() const {
+  Json json = Json::object();
+  json.set("epoch", Json(epoch));
+  json.set("train_loss", Json(train_loss));
+  json.set("train_accuracy", Json(train_accuracy));
+  json.set("validation_loss", Json(validation_loss));
+  json.set("validation_accuracy", Json(validation_accuracy));
+  json.set("validation_balanced_accuracy", Json(validation_balanced_accuracy));
+  json.set("validation_auc", std::isfinite(validation_auc) ? Json(validation_auc) : Json(nullptr));
+  json.set("learning_rate", Json(learning_rate));
+  json.set("images_per_second", Json(images_per_second));
+  json.set("seconds", Json(seconds));
+  return json;
+}
+
+EpochRecord EpochRecord::from_json(const Json& json) {
+  EpochRecord record;
+  const auto number = [&](const char* key) {
+    const Json& value = json.at(key);
+    return value.is_null() ? std::nan("") : value.as_number();
+  };
+  record.epoch = json.at("epoch").as_integer();
+  record.train_loss = number("train_loss");
+  record.train_accuracy = number("train_accuracy");
+  record.validation_loss = number("validation_loss");
+  record.validation_accuracy = number("validation_accuracy");
+  record.validation_balanced_accuracy = number("validation_balanced_accuracy");
+  record.validation_auc = number("validation_auc");
+  record.learning_rate = number("learning_rate");
+  record.images_per_second = number("images_per_second");
+  record.seconds = number("seconds");
+  return record;
+}
+
+StageResult run_stage(const TrainingConfig& config, const StageSettings& settings,
+                      const StageInputs& inputs, models::Model& model, Device device,
+                      const models::CheckpointInfo& checkpoint_info,
+                      const std::filesystem::path& folder, bool resume, Progress& progress,
+                      std::int64_t epochs_this_call) {
+  std::filesystem::create_directories(folder);
+  const data::ImageCache& cache = *inputs.cache;
+  data::LoaderConfig loader_config;
+  loader_config.batch_size = static_cast<int>(settings.batch_size);
+  loader_config.shuffle = true;
+  loader_config.seed = static_cast<std::uint64_t>(config.seed);
+  loader_config.augment = augment_config(settings.augment);
+  loader_config.worker_threads = static_cast<int>(config.workers);
+  data::Loader loader(cache, inputs.train, loader_config);
+  const auto steps_per_epoch = static_cast<std::int64_t>(loader.batches_per_epoch());
+  if (steps_per_epoch == 0) throw std::runtime_error(settings.name + ": no training images");
+
+  std::vector<optim::Parameter> parameters;
+  auto optimizer = make_optimizer(config, model, settings.learning_rate, parameters);
+  const auto schedule = make_schedule(config, settings, steps_per_epoch);
+  const Tensor class_weights = class_weight_tensor(config, cache, inputs.train, device);
+
+  Progression p;
+  const std::filesystem::path last = folder / "last.safetensors";
+  if (resume && std::filesystem::exists(last)) {
+    p = restore(last, model, *optimizer, config);
+    progress.message(settings.name + ": resumed after epoch " + std::to_string(p.epochs_done));
+  }
+  if (p.result.completed) {
+    p.result.best_epoch = p.best_epoch;
+    p.result.best_score = p.best_score;
+    p.result.best_checkpoint = folder / "best.safetensors";
+    return p.result;
+  }
+
+  std::int64_t epochs_run = 0;
+  for (std::int64_t epoch = p.epochs_done; epoch < settings.epochs; ++epoch) {
+    const auto started = std::chrono::steady_clock::now();
+    set_backbone_trainable(model, epoch >= settings.freeze_epochs);
+    model.train();
+    loader.start_epoch(static_cast<std::uint64_t>(epoch));
+    progress.start(settings.name + " epoch " + std::to_string(epoch + 1) + "/" +
+                       std::to_string(settings.epochs),
+                   static_cast<long>(steps_per_epoch));
+    double loss_total = 0;
+    std::int64_t images = 0, correct = 0, batches = 0;
+    while (auto batch = loader.next()) {
+      // Dropout masks: a pure function of (seed, layer, stage, step), so a resumed run draws
+      // exactly the masks an uninterrupted one would.
+      model.random().set_step((static_cast<std::uint64_t>(settings.index) << 40) +
+                              static_cast<std::uint64_t>(p.global_step));
+      const Tensor images_on_device = batch->images.to(device);
+      const Tensor targets = batch->targets.to(device);
+      optimizer->zero_grad();
+      const models::Model::Outputs outputs = model.forward_outputs(images_on_device);
+      const Tensor loss = training_loss(config, outputs, targets, class_weights);
+      loss.backward();
+      const double norm = config.max_gradient_norm > 0
+                              ? optim::clip_grad_norm(parameters, config.max_gradient_norm)
+                              : optim::gradient_norm(parameters);
+      const double loss_value = static_cast<double>(loss.to(Device::cpu()).item<float>());
+      if (!std::isfinite(loss_value) || !std::isfinite(norm)) {
+        throw TrainingDiverged(settings.name + " epoch " + std::to_string(epoch + 1) + " step " +
+                               std::to_string(p.global_step) + ": the " +
+                               (std::isfinite(loss_value) ? "gradient norm" : "loss") +
+                               " is not finite; training stopped. " +
+                               (std::filesystem::exists(last)
+                                    ? "The last good checkpoint is " + last.string()
+                                    : std::string("No checkpoint of this stage was written yet")) +
+                               " (check the initial weights, lower --lr, or clip with "
+                               "--max-grad-norm)");
+      }
+      optimizer->set_learning_rate(schedule->learning_rate(p.global_step));
+      optimizer->step();
+      ++p.global_step;
+      const std::int64_t count = batch->targets.numel();
+      loss_total += loss_value * static_cast<double>(count);
+      correct += count_correct(outputs.logits, batch->targets);
+      images += count;
+      ++batches;
+      progress.update(static_cast<long>(batches), loss_total / images, static_cast<long>(images));
+    }
+    progress.finish();
+    const double train_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+    const Predictions validation =
+        predict(model, cache, inputs.validation, device, static_cast<int>(settings.batch_size),
+                loader_config.normalization, static_cast<int>(config.workers));
+    const QuickFigures figures = quick_figures(validation);
+    EpochRecord record;
+    record.epoch = epoch + 1;
+    record.train_loss = loss_total / static_cast<double>(images);
+    record.train_accuracy = static_cast<double>(correct) / static_cast<double>(images);
+    record.validation_loss = figures.loss;
+    record.validation_accuracy = figures.accuracy;
+    record.validation_balanced_accuracy = figures.balanced_accuracy;
+    record.validation_auc = figures.auc;
+    record.learning_rate = optimizer->learning_rate();
+    record.images_per_second = images / train_seconds;
+    record.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    p.result.history.push_back(record);
+    p.epochs_done = epoch + 1;
+
+    const double score = figures.score(config.early_stopping_metric);
+    const bool improved = score > p.best_score;
+    if (improved) {
+      p.best_score = score;
+      p.best_epoch = epoch + 1;
+      p.epochs_without_improvement = 0;
+      models::save_checkpoint(folder / "best.safetensors", model, checkpoint_info);
+    } else {
+      ++p.epochs_without_improvement;
+    }
+    progress.message(epoch_line(settings.name, record, improved));
+
+    const bool out_of_patience =
+        config.patience > 0 && p.epochs_without_improvement >= config.patience;
+    if (out_of_patience || p.epochs_done == settings.epochs) {
+      p.result.completed = true;
+      p.result.stopped_early = out_of_patience && p.epochs_done < settings.epochs;
+      p.result.stop_reason =
+          p.result.stopped_early
+              ? "stopped early: no better validation " + config.early_stopping_metric + " for " +
+                    std::to_string(config.patience) + " epochs"
+              : "completed " + std::to_string(settings.epochs) + " epochs";
+    }
+    save_last(folder, model, checkpoint_info, *optimizer, p, config, settings);
+    if (p.result.completed) break;
+    ++epochs_run;
+    if (epochs_this_call > 0 && epochs_run >= epochs_this_call) break;
+  }
+  p.result.epochs_run = epochs_run;
+  set_backbone_trainable(model, true);
+  p.result.best_epoch = p.best_epoch;
+  p.result.best_score = p.best_score;
+  p.result.best_checkpoint = folder / "best.safetensors";
+  return p.result;
+}
+
+}  // namespace engine::apps
