@@ -140,7 +140,11 @@ std::vector<StageOptions> TrainingConfig::stage_options() const {
     if (stage.name.empty()) stage.name = "stage " + std::to_string(result.size() + 1);
     result.push_back(stage);
   }
-  if (result.empty()) result.push_back(StageOptions{"training"});
+  if (result.empty()) {
+    StageOptions only;
+    only.name = "training";
+    result.push_back(only);
+  }
   return result;
 }
 
