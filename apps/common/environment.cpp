@@ -40,10 +40,10 @@ std::string describe_device(Device device) {
 Device choose_device(const std::string& requested) {
   if (requested == "auto") {
     if (device_runtime::cuda_device_count() > 0) {
-      std::printf("device: cuda:0 (a GPU was found; --device cpu to use the CPU)\n");
+      std::fprintf(stderr, "device: cuda:0 (a GPU was found; --device cpu to use the CPU)\n");
       return Device::cuda(0);
     }
-    std::printf("device: cpu (%s)\n", device_runtime::cuda_unavailable_reason().c_str());
+    std::fprintf(stderr, "device: cpu (%s)\n", device_runtime::cuda_unavailable_reason().c_str());
     return Device::cpu();
   }
   const Device device = device_from_name(requested);

@@ -30,6 +30,11 @@ Json preprocessing_json(const TrainingConfig& config, std::int64_t side) {
   json.set("side", Json(side));
   json.set("resize", Json(config.resize));
   json.set("clahe", Json(config.clahe));
+  const data::ClaheConfig clahe;  // train_app uses the defaults; recorded so nothing is assumed
+  json.set("clahe_tiles", Json(static_cast<std::int64_t>(clahe.tiles)));
+  json.set("clahe_clip_limit", Json(clahe.clip_limit));
+  json.set("clahe_bins", Json(static_cast<std::int64_t>(clahe.bins)));
+  json.set("decode_max_pixels", Json(static_cast<std::int64_t>(data::DecodeLimits{}.max_pixels)));
   json.set("channels", Json("gray replicated to 3"));
   Json mean = Json::array(), deviation = Json::array();
   for (int c = 0; c < 3; ++c) {

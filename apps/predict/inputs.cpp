@@ -1,0 +1,138 @@
+#include "apps/predict/inputs.h"
+
+#include <algorithm>
+#include <cctype>
+#include <exception>
+
+#include "data/csv.h"
+#include "data/file.h"
+#include "data/manifest.h"
+
+namespace engine::apps {
+
+namespace {
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+bool is_image_name(const std::filesystem::path& file) {
+  const std::string extension = lower(file.extension().string());
+  return extension == ".png" || extension == ".jpg" || extension == ".jpeg";
+}
+
+InputItem failed(const std::string& argument, const std::string& error) {
+  InputItem item;
+  item.label = argument;
+  item.file = argument;
+  item.origin = argument;
+  item.error = error;
+  return item;
+}
+
+void add_manifest(const data::Manifest& manifest, bool labelled, std::vector<InputItem>& items) {
+  for (const data::Record& record : manifest.records) {
+    InputItem item;
+    item.label = record.path_text;
+    item.file = record.file;
+    item.origin = record.origin;
+    if (labelled) item.truth = data::class_index(record.sex);
+    items.push_back(std::move(item));
+  }
+}
+
+// A CSV with a sex column is a manifest in the training sense; one with only a path column is a
+// list of unlabelled casework images.
+void add_csv(const std::filesystem::path& file, std::vector<InputItem>& items) {
+  const data::CsvTable table = data::parse_csv(data::read_file_text(file), file.string());
+  if (table.column_index("sex") >= 0) {
+    add_manifest(data::read_manifest(file), true, items);
+    return;
+  }
+  const int path_column = table.column_index("path");
+  if (path_column < 0) {
+    throw std::invalid_argument(
+        file.string() + ": a manifest needs a 'path' column (it has: " + table.header_list() + ")");
+  }
+  for (const data::CsvRecord& record : table.records) {
+    const data::CsvField& field = record.fields[static_cast<std::size_t>(path_column)];
+    InputItem item;
+    item.label = field.text;
+    item.file = std::filesystem::path(field.text).is_absolute() ? std::filesystem::path(field.text)
+                                                                : file.parent_path() / field.text;
+    item.origin = file.string() + ":" + std::to_string(record.line);
+    if (field.text.empty()) item.error = item.origin + ": empty path";
+    items.push_back(std::move(item));
+  }
+}
+
+void add_folder(const std::filesystem::path& folder, ExpandedInputs& expanded) {
+  if (std::filesystem::exists(folder / "manifest.csv")) {
+    add_csv(folder / "manifest.csv", expanded.items);
+    return;
+  }
+  if (std::filesystem::is_directory(folder / "F") || std::filesystem::is_directory(folder / "M")) {
+    add_manifest(data::read_class_folders(folder), true, expanded.items);
+    return;
+  }
+  std::vector<std::filesystem::path> images;
+  std::size_t others = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (entry.is_regular_file() && is_image_name(entry.path())) {
+      images.push_back(entry.path());
+    } else if (entry.is_regular_file()) {
+      ++others;
+    }
+  }
+  if (images.empty()) throw std::invalid_argument(folder.string() + ": no PNG or JPEG files");
+  std::sort(images.begin(), images.end(), [](const auto& a, const auto& b) {
+    return a.filename().string() < b.filename().string();
+  });
+  for (const std::filesystem::path& image : images) {
+    InputItem item;
+    item.label = image.string();
+    item.file = image;
+    item.origin = folder.string();
+    expanded.items.push_back(std::move(item));
+  }
+  if (others > 0) {
+    expanded.notes.push_back(folder.string() + ": " + std::to_string(others) +
+                             " file(s) without a .png, .jpg or .jpeg name were not read");
+  }
+}
+
+}  // namespace
+
+ExpandedInputs expand_inputs(const std::vector<std::string>& arguments) {
+  ExpandedInputs expanded;
+  for (const std::string& argument : arguments) {
+    const std::filesystem::path path(argument);
+    std::error_code error;
+    const auto status = std::filesystem::status(path, error);
+    if (error || !std::filesystem::exists(status)) {
+      expanded.items.push_back(failed(argument, argument + ": no such file or folder"));
+      continue;
+    }
+    // A manifest or folder that cannot be read fails as one item; the other arguments go on.
+    try {
+      if (std::filesystem::is_directory(status)) {
+        add_folder(path, expanded);
+      } else if (lower(path.extension().string()) == ".csv") {
+        add_csv(path, expanded.items);
+      } else {
+        InputItem item;
+        item.label = argument;
+        item.file = path;
+        item.origin = argument;
+        expanded.items.push_back(std::move(item));
+      }
+    } catch (const std::exception& failure) {
+      expanded.items.push_back(failed(argument, failure.what()));
+    }
+  }
+  return expanded;
+}
+
+}  // namespace engine::apps
