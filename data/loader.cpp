@@ -22,8 +22,8 @@ Batch assemble_batch(const ImageCache& cache, const LoaderConfig& config, std::u
   Batch batch;
   batch.index = batch_index;
   batch.samples.assign(samples.begin(), samples.end());
-  // Pinned host memory for asynchronous copies to the GPU would be allocated here.
-  batch.images = Tensor::empty({count, side, side, 3}, DType::Float32);
+  // Page-locked when a GPU is present, so the copy to it needs no staging buffer.
+  batch.images = Tensor::empty_pinned({count, side, side, 3}, DType::Float32);
   batch.targets = Tensor::empty({count}, DType::Int64);
   float* images = batch.images.data<float>();
   std::int64_t* targets = batch.targets.data<std::int64_t>();

@@ -8,9 +8,8 @@
 // Every value depends only on (cache, config, epoch, batch index), never on which worker built
 // the batch or how many workers there are: batches are bitwise identical for any thread count.
 //
-// Memory: batches are ordinary CPU tensors. Where CUDA is built, pinned (page-locked) host memory
-// would let the copy to the GPU run asynchronously; it plugs in at the one allocation in
-// assemble_batch once the tensor layer offers a pinned host allocator.
+// Memory: batch images are CPU tensors in page-locked (pinned) host memory when a GPU is present
+// (Tensor::empty_pinned), so copies to the GPU need no staging; ordinary memory otherwise.
 #pragma once
 
 #include <condition_variable>

@@ -51,6 +51,10 @@ std::unique_ptr<Allocator> make_caching_allocator(std::function<void*(std::size_
 
 namespace device_runtime {
 Allocator& cuda_allocator(int device_index);  // throws in a CPU-only build or without a GPU
+// Page-locked host memory, which the GPU copies to and from without staging: for batches on
+// their way to a GPU. Where there is no GPU (or no CUDA) it is the ordinary CPU allocator.
+Allocator& pinned_host_allocator();
+bool pinned_host_memory_available();
 }
 
 }  // namespace engine

@@ -8,9 +8,13 @@
 
 namespace engine {
 
+class Allocator;
+
 class Storage {
  public:
   Storage(std::size_t bytes, Device device);
+  // Memory from a specific allocator of that device (pinned host memory for the CPU).
+  Storage(std::size_t bytes, Device device, Allocator& allocator);
   ~Storage();
   Storage(Storage&& other) noexcept;
   Storage& operator=(Storage&& other) noexcept;
@@ -27,6 +31,7 @@ class Storage {
   void* data_ = nullptr;
   std::size_t bytes_ = 0;
   Device device_;
+  Allocator* allocator_ = nullptr;  // the one the block came from, and goes back to
 };
 
 }  // namespace engine

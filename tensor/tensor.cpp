@@ -3,6 +3,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "tensor/allocator.h"
 #include "tensor/autograd.h"
 #include "tensor/bfloat16.h"
 
@@ -24,6 +25,17 @@ std::shared_ptr<TensorImpl> make_impl(const Shape& shape, DType dtype, Device de
 
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   return Tensor(make_impl(shape, dtype, device));
+}
+
+Tensor Tensor::empty_pinned(const Shape& shape, DType dtype) {
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = std::make_shared<Storage>(
+      static_cast<std::size_t>(element_count(shape)) * size_of(dtype), Device::cpu(),
+      device_runtime::pinned_host_allocator());
+  impl->shape = shape;
+  impl->strides = contiguous_strides(shape);
+  impl->dtype = dtype;
+  return Tensor(std::move(impl));
 }
 
 Tensor Tensor::empty_like(const Tensor& other) {

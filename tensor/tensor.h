@@ -55,6 +55,9 @@ class Tensor {
   static Tensor from_vector(const std::vector<T>& values, const Shape& shape,
                             Device device = Device::cpu());
   static Tensor empty_like(const Tensor& other);
+  // A CPU tensor in page-locked memory when a GPU is present (faster copies to it), ordinary
+  // memory otherwise; used like any CPU tensor.
+  static Tensor empty_pinned(const Shape& shape, DType dtype = DType::Float32);
   static Tensor zeros_like(const Tensor& other);
 
   bool defined() const { return impl_ != nullptr; }

@@ -85,6 +85,27 @@ Allocator& cuda_allocator(int device_index) {
   return *slot;
 }
 
+bool pinned_host_memory_available() { return cuda_device_count() > 0; }
+
+Allocator& pinned_host_allocator() {
+  if (!pinned_host_memory_available()) return cpu_allocator();
+  static Allocator* allocator =
+      make_caching_allocator(
+          [](std::size_t bytes) -> void* {
+            void* pointer = nullptr;
+            const cudaError_t status = cudaHostAlloc(&pointer, bytes, cudaHostAllocDefault);
+            if (status == cudaErrorMemoryAllocation) {
+              cudaGetLastError();
+              return nullptr;
+            }
+            ENGINE_CUDA_CHECK(status);
+            return pointer;
+          },
+          [](void* pointer) { cudaFreeHost(pointer); }, "pinned host memory")
+          .release();  // lives until exit, like the other allocators
+  return *allocator;
+}
+
 void copy_bytes(void* destination, Device destination_device, const void* source,
                 Device source_device, std::size_t bytes) {
   if (bytes == 0) return;

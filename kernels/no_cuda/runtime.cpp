@@ -30,6 +30,9 @@ void synchronize(Device device) {
   if (!device.is_cpu()) no_cuda("synchronize " + device.str());
 }
 
+Allocator& pinned_host_allocator() { return cpu_allocator(); }
+bool pinned_host_memory_available() { return false; }
+
 Allocator& cuda_allocator(int device_index) {
   no_cuda("memory on cuda:" + std::to_string(device_index));
 }

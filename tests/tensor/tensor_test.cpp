@@ -103,3 +103,19 @@ TEST_CASE("devices parse and a CPU-only machine refuses CUDA memory with a reaso
 }
 
 }  // namespace engine
+
+namespace engine {
+
+TEST_CASE("pinned tensors are CPU tensors; ordinary memory where no GPU is present") {
+  Tensor pinned = Tensor::empty_pinned({4, 3});
+  CHECK(pinned.device() == Device::cpu());
+  for (int i = 0; i < 12; ++i) pinned.data<float>()[i] = 2.5f;
+  CHECK(pinned.to_vector<float>()[11] == 2.5f);
+  CHECK(device_runtime::pinned_host_memory_available() ==
+        (device_runtime::cuda_device_count() > 0));
+  if (!device_runtime::pinned_host_memory_available()) {
+    CHECK(&device_runtime::pinned_host_allocator() == &cpu_allocator());
+  }
+}
+
+}  // namespace engine
