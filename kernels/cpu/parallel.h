@@ -1,7 +1,8 @@
 // A fixed pool of CPU worker threads and a parallel loop over an index range.
 //
-// The range is cut into equal contiguous chunks, one per thread, and each index is handled by
-// exactly one call of the body. Ops use it only over independent outputs (rows, channels), never
+// The range is cut into equal contiguous chunks (up to four per thread, none shorter than the
+// grain) that the threads claim in turn, and each index is handled by exactly one call of the
+// body. Ops use it only over independent outputs (rows, channels), never
 // to split a sum, so results are bitwise identical whatever the thread count.
 #pragma once
 
