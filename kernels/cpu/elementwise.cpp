@@ -11,7 +11,8 @@ namespace engine::kernels::cpu {
 
 namespace {
 
-constexpr std::int64_t elementwise_grain = 1 << 15;
+// As in activations.cpp: chunks of 2^17 values, so that waking a worker pays for itself.
+constexpr std::int64_t elementwise_grain = 1 << 17;
 
 // Reads element `index` (in row-major order of the shape) of a possibly strided tensor.
 std::int64_t strided_position(const Tensor& tensor, std::int64_t index) {
