@@ -1,15 +1,18 @@
 // CPU: batch normalisation of NHWC tensors, per channel over N, H and W, as PyTorch's
 // BatchNorm2d computes it.
 //
-// x is read as M = N * H * W rows of C channels: x[m, c]. Per-channel sums run down the rows
-// m = 0 .. M-1 in order and in float64. Threads split the channels, never the rows, so each
-// sum has one fixed order and the results are bitwise identical for any thread count.
+// x is read as M = N * H * W rows of C channels: x[m, c]. Per-channel sums are float64 and run
+// over fixed blocks of consecutive rows, vectorised over the contiguous channels, with the block
+// totals added in block order (channel_reduction.h): the order depends on the shape only, so
+// results are bitwise identical for any thread count. The elementwise passes split the rows.
+// (Splitting the channels between threads instead, as an earlier version did, made every thread
+// stride through every row: 6x slower with two threads than with one on [16, 112, 112, 64].)
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "kernels/backend.h"
-#include "kernels/cpu/grain.h"
+#include "kernels/cpu/channel_reduction.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/cpu/typed.h"
 
@@ -19,6 +22,11 @@ namespace {
 
 // M = N * H * W, the values per channel (0 for a tensor without channels, not a division by 0).
 std::int64_t rows_of(const Tensor& x) { return x.size(3) == 0 ? 0 : x.numel() / x.size(3); }
+
+template <typename T>
+std::vector<double> as_doubles(const T* values, std::int64_t count) {
+  return std::vector<double>(values, values + count);
+}
 
 template <typename T>
 void train_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, Tensor& running_mean,
@@ -36,36 +44,46 @@ void train_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, Ten
   T* invstd_out = saved_invstd.data<T>();
   const double momentum = config.momentum;
 
-  parallel_for(channels, grain_for(rows), [&](std::int64_t begin, std::int64_t end) {
-    // Statistics of channels [begin, end), indexed c - begin.
-    std::vector<double> mean(end - begin, 0.0), squares(end - begin, 0.0);
-    for (std::int64_t m = 0; m < rows; ++m) {
-      for (std::int64_t c = begin; c < end; ++c) mean[c - begin] += in[m * channels + c];
+  std::vector<double> mean(channels), squares(channels), invstd(channels);
+  sum_rows_by_blocks(rows, channels, 1, [&](std::int64_t first, std::int64_t last, double* sum) {
+    for (std::int64_t m = first; m < last; ++m) {
+      const T* row = in + m * channels;
+      for (std::int64_t c = 0; c < channels; ++c) sum[c] += static_cast<double>(row[c]);
     }
-    for (double& value : mean) value /= static_cast<double>(rows);
-    // Two passes (mean, then squared deviations) so that a large mean does not cancel the
-    // variance, as E[x^2] - E[x]^2 would.
-    for (std::int64_t m = 0; m < rows; ++m) {
-      for (std::int64_t c = begin; c < end; ++c) {
-        const double deviation = in[m * channels + c] - mean[c - begin];
-        squares[c - begin] += deviation * deviation;
+  }, mean.data());
+  for (double& value : mean) value /= static_cast<double>(rows);
+  // Two passes (mean, then squared deviations) so that a large mean does not cancel the
+  // variance, as E[x^2] - E[x]^2 would.
+  const double* mu = mean.data();
+  sum_rows_by_blocks(rows, channels, 1, [&](std::int64_t first, std::int64_t last, double* sum) {
+    for (std::int64_t m = first; m < last; ++m) {
+      const T* row = in + m * channels;
+      for (std::int64_t c = 0; c < channels; ++c) {
+        const double deviation = static_cast<double>(row[c]) - mu[c];
+        sum[c] += deviation * deviation;
       }
     }
-    std::vector<double> invstd(end - begin);
-    for (std::int64_t c = begin; c < end; ++c) {
-      const double biased_variance = squares[c - begin] / static_cast<double>(rows);
-      const double unbiased_variance = squares[c - begin] / static_cast<double>(rows - 1);
-      invstd[c - begin] = 1.0 / std::sqrt(biased_variance + config.eps);
-      mean_out[c] = static_cast<T>(mean[c - begin]);
-      invstd_out[c] = static_cast<T>(invstd[c - begin]);
-      run_mean[c] = static_cast<T>((1.0 - momentum) * run_mean[c] + momentum * mean[c - begin]);
-      run_var[c] = static_cast<T>((1.0 - momentum) * run_var[c] + momentum * unbiased_variance);
-    }
-    // y = gamma * (x - mean) * invstd + beta
-    for (std::int64_t m = 0; m < rows; ++m) {
-      for (std::int64_t c = begin; c < end; ++c) {
-        const double normalised = (in[m * channels + c] - mean[c - begin]) * invstd[c - begin];
-        out[m * channels + c] = static_cast<T>(scale[c] * normalised + shift[c]);
+  }, squares.data());
+  for (std::int64_t c = 0; c < channels; ++c) {
+    const double biased_variance = squares[c] / static_cast<double>(rows);
+    const double unbiased_variance = squares[c] / static_cast<double>(rows - 1);
+    invstd[c] = 1.0 / std::sqrt(biased_variance + config.eps);
+    mean_out[c] = static_cast<T>(mean[c]);
+    invstd_out[c] = static_cast<T>(invstd[c]);
+    run_mean[c] = static_cast<T>((1.0 - momentum) * run_mean[c] + momentum * mean[c]);
+    run_var[c] = static_cast<T>((1.0 - momentum) * run_var[c] + momentum * unbiased_variance);
+  }
+  // y = gamma * (x - mean) * invstd + beta
+  const std::vector<double> gamma_values = as_doubles(scale, channels);
+  const std::vector<double> beta_values = as_doubles(shift, channels);
+  const double *g = gamma_values.data(), *b = beta_values.data(), *inverse = invstd.data();
+  for_row_ranges(rows, channels, [&](std::int64_t first, std::int64_t last) {
+    for (std::int64_t m = first; m < last; ++m) {
+      const T* row = in + m * channels;
+      T* result = out + m * channels;
+      for (std::int64_t c = 0; c < channels; ++c) {
+        const double normalised = (static_cast<double>(row[c]) - mu[c]) * inverse[c];
+        result[c] = static_cast<T>(g[c] * normalised + b[c]);
       }
     }
   });
@@ -78,21 +96,26 @@ void eval_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta,
   const std::int64_t channels = x.size(3);
   const std::int64_t rows = rows_of(x);
   const T* in = x.data<T>();  // [M, C]
-  const T* scale = gamma.data<T>();
-  const T* shift = beta.data<T>();
-  const T* mean = running_mean.data<T>();
   const T* variance = running_var.data<T>();
   T* out = y.data<T>();
   T* invstd = saved_invstd.data<T>();
   for (std::int64_t c = 0; c < channels; ++c) {
     invstd[c] = static_cast<T>(1.0 / std::sqrt(static_cast<double>(variance[c]) + config.eps));
   }
-  // Every element is independent here, so threads may split the rows.
-  parallel_for(rows, grain_for(channels), [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t m = begin; m < end; ++m) {
+  const std::vector<double> mean_values = as_doubles(running_mean.data<T>(), channels);
+  const std::vector<double> invstd_values = as_doubles(invstd, channels);
+  const std::vector<double> gamma_values = as_doubles(gamma.data<T>(), channels);
+  const std::vector<double> beta_values = as_doubles(beta.data<T>(), channels);
+  const double *mean = mean_values.data(), *inverse = invstd_values.data();
+  const double *g = gamma_values.data(), *b = beta_values.data();
+  // Every element is independent here, so threads split the rows.
+  for_row_ranges(rows, channels, [&](std::int64_t first, std::int64_t last) {
+    for (std::int64_t m = first; m < last; ++m) {
+      const T* row = in + m * channels;
+      T* result = out + m * channels;
       for (std::int64_t c = 0; c < channels; ++c) {
-        const double normalised = (static_cast<double>(in[m * channels + c]) - mean[c]) * invstd[c];
-        out[m * channels + c] = static_cast<T>(scale[c] * normalised + shift[c]);
+        const double normalised = (static_cast<double>(row[c]) - mean[c]) * inverse[c];
+        result[c] = static_cast<T>(g[c] * normalised + b[c]);
       }
     }
   });
@@ -113,38 +136,49 @@ void backward(const Tensor& grad_y, const Tensor& x, const Tensor& gamma, const 
   const std::int64_t rows = rows_of(x);
   const T* dy = grad_y.data<T>();  // [M, C]
   const T* in = x.data<T>();       // [M, C]
-  const T* scale = gamma.data<T>();
-  const T* mu = mean.data<T>();
-  const T* inverse_std = invstd.data<T>();
-  T* dx = grad_x.data<T>();  // [M, C]
+  T* dx = grad_x.data<T>();        // [M, C]
   T* dgamma = grad_gamma.data<T>();
   T* dbeta = grad_beta.data<T>();
+  const std::vector<double> mean_values = as_doubles(mean.data<T>(), channels);
+  const std::vector<double> invstd_values = as_doubles(invstd.data<T>(), channels);
+  const double *mu = mean_values.data(), *inverse = invstd_values.data();
 
-  parallel_for(channels, grain_for(rows), [&](std::int64_t begin, std::int64_t end) {
-    std::vector<double> sum_dy(end - begin, 0.0), sum_dy_xhat(end - begin, 0.0);
-    for (std::int64_t m = 0; m < rows; ++m) {
-      for (std::int64_t c = begin; c < end; ++c) {
-        const double normalised =
-            (static_cast<double>(in[m * channels + c]) - mu[c]) * inverse_std[c];
-        sum_dy[c - begin] += dy[m * channels + c];
-        sum_dy_xhat[c - begin] += dy[m * channels + c] * normalised;
+  // sums[c] = sum of dy, sums[C + c] = sum of dy * x_hat
+  std::vector<double> sums(2 * channels);
+  sum_rows_by_blocks(rows, channels, 2, [&](std::int64_t first, std::int64_t last, double* sum) {
+    double* sum_dy_xhat = sum + channels;
+    for (std::int64_t m = first; m < last; ++m) {
+      const T* x_row = in + m * channels;
+      const T* dy_row = dy + m * channels;
+      for (std::int64_t c = 0; c < channels; ++c) {
+        const double normalised = (static_cast<double>(x_row[c]) - mu[c]) * inverse[c];
+        sum[c] += dy_row[c];
+        sum_dy_xhat[c] += dy_row[c] * normalised;
       }
     }
-    for (std::int64_t c = begin; c < end; ++c) {
-      dbeta[c] = static_cast<T>(sum_dy[c - begin]);
-      dgamma[c] = static_cast<T>(sum_dy_xhat[c - begin]);
-    }
-    const double count = static_cast<double>(rows);
-    for (std::int64_t m = 0; m < rows; ++m) {
-      for (std::int64_t c = begin; c < end; ++c) {
-        const double factor = static_cast<double>(scale[c]) * inverse_std[c];
-        double gradient = dy[m * channels + c];
+  }, sums.data());
+  const double count = static_cast<double>(rows);
+  std::vector<double> factor(channels), mean_dy(channels), mean_dy_xhat(channels);
+  for (std::int64_t c = 0; c < channels; ++c) {
+    dbeta[c] = static_cast<T>(sums[c]);
+    dgamma[c] = static_cast<T>(sums[channels + c]);
+    factor[c] = static_cast<double>(gamma.data<T>()[c]) * inverse[c];
+    mean_dy[c] = sums[c] / count;
+    mean_dy_xhat[c] = sums[channels + c] / count;
+  }
+  const double *f = factor.data(), *a = mean_dy.data(), *b = mean_dy_xhat.data();
+  for_row_ranges(rows, channels, [&](std::int64_t first, std::int64_t last) {
+    for (std::int64_t m = first; m < last; ++m) {
+      const T* x_row = in + m * channels;
+      const T* dy_row = dy + m * channels;
+      T* result = dx + m * channels;
+      for (std::int64_t c = 0; c < channels; ++c) {
+        double gradient = dy_row[c];
         if (batch_statistics) {
-          const double normalised =
-              (static_cast<double>(in[m * channels + c]) - mu[c]) * inverse_std[c];
-          gradient -= sum_dy[c - begin] / count + normalised * sum_dy_xhat[c - begin] / count;
+          const double normalised = (static_cast<double>(x_row[c]) - mu[c]) * inverse[c];
+          gradient -= a[c] + normalised * b[c];
         }
-        dx[m * channels + c] = static_cast<T>(factor * gradient);
+        result[c] = static_cast<T>(f[c] * gradient);
       }
     }
   });

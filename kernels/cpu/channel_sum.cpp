@@ -2,13 +2,13 @@
 //
 //   output[c] = sum over every leading index r of input[r, c]     (input seen as [R, C])
 //
-// Each channel's sum runs in float64 over r ascending, on one thread: threads take disjoint
-// channel ranges and each walks every row, so the bits do not depend on the thread count.
-#include <algorithm>
+// Each channel's sum runs in float64 over fixed blocks of consecutive rows, vectorised over the
+// contiguous channels, and the block totals are added in block order (channel_reduction.h): the
+// order depends on the shape only, so the bits do not depend on the thread count.
+#include <vector>
 
 #include "kernels/backend.h"
-#include "kernels/cpu/grain.h"
-#include "kernels/cpu/parallel.h"
+#include "kernels/cpu/channel_reduction.h"
 #include "kernels/cpu/typed.h"
 
 namespace engine::kernels::cpu {
@@ -18,21 +18,16 @@ void channel_sum(const Tensor& input, Tensor& output) {
     using T = decltype(zero);
     const std::int64_t channels = input.size(-1);
     const std::int64_t rows = channels == 0 ? 0 : input.numel() / channels;
-    Tensor totals = Tensor::empty({channels}, DType::Float64);  // caching-allocator scratch
     const T* in = input.data<T>();
-    double* total = totals.data<double>();
+    std::vector<double> totals(static_cast<std::size_t>(channels));
+    sum_rows_by_blocks(rows, channels, 1, [&](std::int64_t first, std::int64_t last, double* sum) {
+      for (std::int64_t r = first; r < last; ++r) {
+        const T* row = in + r * channels;
+        for (std::int64_t c = 0; c < channels; ++c) sum[c] += static_cast<double>(row[c]);
+      }
+    }, totals.data());
     T* out = output.data<T>();
-    // At least 16 channels per thread keep the inner loop a vector loop.
-    parallel_for(channels, std::max<std::int64_t>(16, grain_for(rows)),
-                 [&](std::int64_t first, std::int64_t last) {
-                   std::fill(total + first, total + last, 0.0);
-                   for (std::int64_t r = 0; r < rows; ++r) {
-                     const T* row = in + r * channels;
-                     for (std::int64_t c = first; c < last; ++c)
-                       total[c] += static_cast<double>(row[c]);
-                   }
-                   for (std::int64_t c = first; c < last; ++c) out[c] = static_cast<T>(total[c]);
-                 });
+    for (std::int64_t c = 0; c < channels; ++c) out[c] = static_cast<T>(totals[c]);
   });
 }
 

@@ -1,5 +1,7 @@
 // CPU: channel_multiply (squeeze-and-excitation's rescaling) and concat_channels (Inception's
 // branch concatenation), forward and backward, on NHWC tensors.
+#include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "kernels/backend.h"
@@ -30,25 +32,42 @@ void multiply_by_channel(const Tensor& input, const Tensor& s, Tensor& output) {
   parallel_for(input.size(0) * pixels, grain_for(channels), rows);
 }
 
-// grad_s[n, c] = sum over p of grad_y[n, p, c] * x[n, p, c], in float64, one thread per sum.
+// grad_s[n, c] = sum over p of grad_y[n, p, c] * x[n, p, c], in float64, pixels ascending. Threads
+// take (image, block of channels) units and walk the pixels with the channels innermost (a
+// vector loop); each sum stays on one thread in one order. (One (image, channel) plane at a time
+// read memory with a stride of C.)
 template <typename T>
 void channel_scale_gradient(const Tensor& grad_y, const Tensor& x, Tensor& grad_s) {
+  constexpr std::int64_t channel_block = 64;
   const std::int64_t pixels = x.size(1) * x.size(2), channels = x.size(3);
+  const std::int64_t blocks = (channels + channel_block - 1) / channel_block;
   const T* dy = grad_y.data<T>();  // [N, P, C]
   const T* in = x.data<T>();       // [N, P, C]
   T* ds = grad_s.data<T>();        // [N, C]
-  const auto planes = [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t plane = begin; plane < end; ++plane) {  // plane = n * C + c
-      const std::int64_t n = plane / channels, c = plane % channels;
-      double total = 0.0;
+  const auto units = [&](std::int64_t begin, std::int64_t end) {
+    double total[channel_block];
+    for (std::int64_t unit = begin; unit < end; ++unit) {
+      const std::int64_t n = unit / blocks, first = (unit % blocks) * channel_block;
+      const std::int64_t width = std::min(channel_block, channels - first);
+      std::fill_n(total, width, 0.0);
       for (std::int64_t p = 0; p < pixels; ++p) {
-        const std::int64_t index = (n * pixels + p) * channels + c;
-        total += static_cast<double>(dy[index]) * in[index];
+        const std::int64_t index = (n * pixels + p) * channels + first;
+        for (std::int64_t c = 0; c < width; ++c) {
+          total[c] += static_cast<double>(dy[index + c]) * in[index + c];
+        }
       }
-      ds[plane] = static_cast<T>(total);
+      for (std::int64_t c = 0; c < width; ++c) ds[n * channels + first + c] = static_cast<T>(total[c]);
     }
   };
-  parallel_for(x.size(0) * channels, grain_for(pixels), planes);
+  parallel_for(x.size(0) * blocks, grain_for(pixels * channel_block), units);
+}
+
+// The parts of a concatenation along channels, with their data pointers looked up once.
+template <typename T, typename Part>
+std::vector<std::pair<T*, std::int64_t>> part_pointers(Part& parts) {
+  std::vector<std::pair<T*, std::int64_t>> pointers;
+  for (auto& part : parts) pointers.emplace_back(part.template data<T>(), part.size(3));
+  return pointers;
 }
 
 // output [N, H, W, C] holds the parts [N, H, W, C_i] side by side along its channels, in the
@@ -58,16 +77,12 @@ void concatenate(const std::vector<Tensor>& parts, Tensor& output) {
   const std::int64_t channels = output.size(3),
                      rows = channels == 0 ? 0 : output.numel() / channels;
   T* out = output.data<T>();  // [rows, C]
+  const auto pointers = part_pointers<T>(parts);
   const auto row_range = [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t row = begin; row < end; ++row) {
-      std::int64_t first_channel = 0;
-      for (const Tensor& part : parts) {
-        const std::int64_t part_channels = part.size(3);
-        const T* in = part.data<T>();  // [rows, C_i]
-        for (std::int64_t c = 0; c < part_channels; ++c) {
-          out[row * channels + first_channel + c] = in[row * part_channels + c];
-        }
-        first_channel += part_channels;
+      T* destination = out + row * channels;
+      for (const auto& [in, part_channels] : pointers) {
+        destination = std::copy_n(in + row * part_channels, part_channels, destination);
       }
     }
   };
@@ -80,16 +95,13 @@ void split(const Tensor& grad_output, std::vector<Tensor>& grad_inputs) {
   const std::int64_t channels = grad_output.size(3),
                      rows = channels == 0 ? 0 : grad_output.numel() / channels;
   const T* in = grad_output.data<T>();  // [rows, C]
+  const auto pointers = part_pointers<T>(grad_inputs);
   const auto row_range = [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t row = begin; row < end; ++row) {
-      std::int64_t first_channel = 0;
-      for (Tensor& part : grad_inputs) {
-        const std::int64_t part_channels = part.size(3);
-        T* out = part.data<T>();  // [rows, C_i]
-        for (std::int64_t c = 0; c < part_channels; ++c) {
-          out[row * part_channels + c] = in[row * channels + first_channel + c];
-        }
-        first_channel += part_channels;
+      const T* source = in + row * channels;
+      for (const auto& [out, part_channels] : pointers) {
+        std::copy_n(source, part_channels, out + row * part_channels);
+        source += part_channels;
       }
     }
   };

@@ -4,12 +4,15 @@
 //
 // In NHWC the C channels of one pixel are contiguous, so every loop below runs innermost over
 // channels (vectorised) with the weight transposed once per call to taps [KH * KW, C].
-// Threads split independent outputs only: output rows (forward), input rows (grad_input) or
-// channel ranges (grad_weight); every sum runs in one fixed order on one thread.
+// Threads split independent outputs only: output rows (forward) or input rows (grad_input);
+// grad_weight's sums run over fixed blocks of output pixels (channel_reduction.h). Every sum has
+// one fixed order, whatever the thread count.
 #include "kernels/cpu/depthwise_convolution.h"
 
 #include <algorithm>
+#include <vector>
 
+#include "kernels/cpu/channel_reduction.h"
 #include "kernels/cpu/grain.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/cpu/typed.h"
@@ -108,49 +111,47 @@ void direct_grad_input(const Tensor& grad_y, const Tensor& weight, Tensor& grad_
       });
 }
 
-// grad_w[c, kh, kw] = sum over n, oh, ow of grad_y[n, oh, ow, c] * x[n, ih, iw, c], summed in
-// float64 in the order (n, oh, ow). Threads take disjoint channel ranges; each range walks every
-// pixel, so no sum is ever split between threads.
+// grad_w[c, kh, kw] = sum over n, oh, ow of grad_y[n, oh, ow, c] * x[n, ih, iw, c], in float64.
+// The output pixels (n, oh, ow) are the rows of a per-channel reduction (channel_reduction.h):
+// fixed blocks of consecutive pixels, accumulated with the channels innermost, block totals added
+// in block order, so no sum depends on the thread count. (Threads used to take channel ranges and
+// each walked every pixel with a stride of C, as batch norm did: slower with two threads than
+// with one.)
 template <typename T>
 void direct_grad_weight(const Tensor& grad_y, const Tensor& x, Tensor& grad_w,
                         const ConvolutionShape& s) {
   const Conv2dGeometry& g = s.geometry;
   const std::int64_t taps = g.kernel_h * g.kernel_w, channels = s.channels;
-  Tensor totals = Tensor::empty({taps, channels}, DType::Float64);  // [tap, c]
   const T* dy = grad_y.data<T>();
   const T* in = x.data<T>();
-  double* total = totals.data<double>();
   T* dw = grad_w.data<T>();
-  parallel_for(channels, grain_for(s.rows() * taps), [&](std::int64_t first, std::int64_t last) {
-    for (std::int64_t tap = 0; tap < taps; ++tap) {
-      std::fill(total + tap * channels + first, total + tap * channels + last, 0.0);
-    }
-    for (std::int64_t n = 0; n < s.batch; ++n) {
-      for (std::int64_t oh = 0; oh < s.out_height; ++oh) {
-        for (std::int64_t ow = 0; ow < s.out_width; ++ow) {
-          const T* gradient = dy + ((n * s.out_height + oh) * s.out_width + ow) * channels;
-          for (std::int64_t kh = 0; kh < g.kernel_h; ++kh) {
-            const std::int64_t ih = oh * g.stride_h - g.pad_top + kh;
-            if (ih < 0 || ih >= s.height) continue;
-            for (std::int64_t kw = 0; kw < g.kernel_w; ++kw) {
-              const std::int64_t iw = ow * g.stride_w - g.pad_left + kw;
-              if (iw < 0 || iw >= s.width) continue;
-              const T* pixel = in + ((n * s.height + ih) * s.width + iw) * channels;
-              double* sum = total + (kh * g.kernel_w + kw) * channels;
-              for (std::int64_t c = first; c < last; ++c) {
-                sum[c] += static_cast<double>(gradient[c]) * static_cast<double>(pixel[c]);
-              }
-            }
+  std::vector<double> totals(static_cast<std::size_t>(taps * channels));  // [tap, c]
+  const auto accumulate = [&](std::int64_t first, std::int64_t last, double* total) {
+    for (std::int64_t pixel = first; pixel < last; ++pixel) {
+      const std::int64_t n = pixel / s.pixels();
+      const std::int64_t oh = (pixel % s.pixels()) / s.out_width, ow = pixel % s.out_width;
+      const T* gradient = dy + pixel * channels;
+      for (std::int64_t kh = 0; kh < g.kernel_h; ++kh) {
+        const std::int64_t ih = oh * g.stride_h - g.pad_top + kh;
+        if (ih < 0 || ih >= s.height) continue;
+        for (std::int64_t kw = 0; kw < g.kernel_w; ++kw) {
+          const std::int64_t iw = ow * g.stride_w - g.pad_left + kw;
+          if (iw < 0 || iw >= s.width) continue;
+          const T* value = in + ((n * s.height + ih) * s.width + iw) * channels;
+          double* sum = total + (kh * g.kernel_w + kw) * channels;
+          for (std::int64_t c = 0; c < channels; ++c) {
+            sum[c] += static_cast<double>(gradient[c]) * static_cast<double>(value[c]);
           }
         }
       }
     }
-    for (std::int64_t c = first; c < last; ++c) {
-      for (std::int64_t tap = 0; tap < taps; ++tap) {
-        dw[c * taps + tap] = static_cast<T>(total[tap * channels + c]);
-      }
+  };
+  sum_rows_by_blocks(s.rows(), channels, static_cast<int>(taps), accumulate, totals.data());
+  for (std::int64_t c = 0; c < channels; ++c) {
+    for (std::int64_t tap = 0; tap < taps; ++tap) {
+      dw[c * taps + tap] = static_cast<T>(totals[tap * channels + c]);
     }
-  });
+  }
 }
 
 }  // namespace
