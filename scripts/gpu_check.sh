@@ -7,6 +7,11 @@
 #
 #   scripts/gpu_check.sh [build folder]        (default: build)
 #
+# When the folder also holds bench/end_to_end_bench and python3 can import torch and torchvision,
+# a quick side-by-side with PyTorch follows (bench/compare_pytorch.py --quick: ResNet-18, eager
+# and channels_last, one round), bounded by GPU_CHECK_COMPARE_SECONDS (default 240); its table
+# is printed but does not change the exit status.
+#
 # Exit status: 0 when every parity test passed and the smoke ran; 1 when something failed;
 # 2 when nothing could run (no gpu_tests in the folder, missing CUDA libraries, no usable GPU).
 set -uo pipefail
@@ -73,6 +78,17 @@ echo "| smoke | batch | images/s | notes |"
 echo "| --- | ---: | ---: | --- |"
 grep '^SMOKE|' "$logs/smoke.log" | awk -F'|' '{ printf "| %s | %s | %s | %s |\n", $2, $3, $4, $5 }'
 rm -rf "$logs"
+
+bench="$build_dir/bench/end_to_end_bench"
+if [[ -x "$bench" ]] && python3 -c "import torch, torchvision" 2>/dev/null; then
+  echo
+  echo "== quick comparison with PyTorch (bench/compare_pytorch.py --device cuda --quick)"
+  timeout "${GPU_CHECK_COMPARE_SECONDS:-240}" python3 bench/compare_pytorch.py --device cuda --quick \
+    --bench "$bench" || echo "gpu_check: the comparison did not finish (exit $?); see above."
+else
+  echo
+  echo "gpu_check: no comparison with PyTorch ($bench missing or no torch/torchvision here)."
+fi
 
 [[ $parity_status -eq 0 && $smoke_status -eq 0 ]] && exit 0
 exit 1
