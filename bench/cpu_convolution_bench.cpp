@@ -9,10 +9,13 @@
 //
 // Run with the threads pinned, e.g.
 //   OPENBLAS_NUM_THREADS=2 ENGINE_CPU_THREADS=2 build/bench/cpu_convolution_bench
+// CONV_BENCH_BATCH=1 measures batch 1 (latency) instead of 8; ENGINE_CPU_WINOGRAD=0 turns the
+// Winograd path of the 3x3 layers off (kernels/cpu/winograd.h) for a before/after.
 // Counters are in FLOP/s (printed with a G suffix for 10^9).
 #include <benchmark/benchmark.h>
 #include <cblas.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -31,7 +34,13 @@ struct Layer {
   std::int64_t size, channels, outputs, kernel, stride, pad;  // square images and kernels
 };
 
-constexpr std::int64_t batch = 8;
+std::int64_t batch_from_environment() {
+  const char* value = std::getenv("CONV_BENCH_BATCH");
+  const std::int64_t batch = value != nullptr ? std::atoll(value) : 8;
+  return batch > 0 ? batch : 8;
+}
+
+const std::int64_t batch = batch_from_environment();
 
 // ResNet-50 (torchvision, stride on the 3x3 convolution) at a 224x224 input.
 const std::vector<Layer> layers = {

@@ -16,6 +16,8 @@
 //   end_to_end_bench --models resnet18,resnet50 --modes train,inference,latency --batch 16
 //                    [--size 0 (architecture default)] [--device cpu|cuda] [--threads N]
 //                    [--warmup 2] [--repeats 5] [--min-repeat-ms 0] [--no-fold] [--dtype float32]
+//                    [--winograd]   (the opt-in CPU Winograd path, kernels/cpu/winograd.h; also
+//                                    on with ENGINE_CPU_WINOGRAD=1; the JSON says which)
 #include <cblas.h>
 
 #include <algorithm>
@@ -31,6 +33,7 @@
 #endif
 
 #include "kernels/cpu/parallel.h"
+#include "kernels/cpu/winograd.h"
 #include "models/inference.h"
 #include "models/registry.h"
 #include "optim/sgd.h"
@@ -68,6 +71,7 @@ Options parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--no-fold") { options.fold = false; continue; }
+    if (flag == "--winograd") { kernels::cpu::set_winograd_enabled(true); continue; }
     if (i + 1 >= argc) throw std::invalid_argument("missing value after " + flag);
     const std::string value = argv[++i];
     if (flag == "--models") options.models = split(value);
@@ -190,12 +194,14 @@ void report(const Options& options, const std::string& name, const std::string& 
       "{\"model\":\"%s\",\"mode\":\"%s\",\"device\":\"%s\",\"batch\":%lld,\"size\":%lld,"
       "\"dtype\":\"%s\",\"layout\":\"NHWC\",\"median_ms\":%.3f,\"images_per_second\":%.3f,"
       "\"min_ms\":%.3f,\"max_ms\":%.3f,\"repeats\":%d,\"iterations_per_repeat\":%d,"
-      "\"warmup\":%d,\"threads\":%d,\"blas_threads\":%d,\"folded_batch_norm\":%s}\n",
+      "\"warmup\":%d,\"threads\":%d,\"blas_threads\":%d,\"folded_batch_norm\":%s,"
+      "\"cpu_winograd\":%s}\n",
       name.c_str(), mode.c_str(), options.device.c_str(), static_cast<long long>(batch),
       static_cast<long long>(size), options.dtype.c_str(), timing.median_ms,
       1000.0 * static_cast<double>(batch) / timing.median_ms, timing.min_ms, timing.max_ms,
       options.repeats, timing.iterations_per_repeat, options.warmup,
-      kernels::cpu::thread_count(), openblas_get_num_threads(), folded ? "true" : "false");
+      kernels::cpu::thread_count(), openblas_get_num_threads(), folded ? "true" : "false",
+      kernels::cpu::winograd_enabled() ? "true" : "false");
   std::fflush(stdout);
 }
 

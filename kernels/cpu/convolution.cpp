@@ -9,8 +9,10 @@
 //   grad_weight  dW_g     [O/G, patch]  = dy_g^T · col_g
 //
 // where y_g, dy_g are column blocks of y, dy [rows, O] (leading dimension O). A 1x1 stride-1
-// unpadded convolution uses x itself as col (no copy at all), and depthwise convolutions take
-// the direct loops of depthwise_convolution.cpp. The loop-level definitions these must match
+// unpadded convolution uses x itself as col (no copy at all), depthwise convolutions take
+// the direct loops of depthwise_convolution.cpp, and float32 stride-1 3x3 convolutions with
+// enough tiles take Winograd F(2x2, 3x3) (winograd.h) for forward and grad_input. Which of these
+// ran is the op's "algorithm" note in the trace. The loop-level definitions these must match
 // are in convolution_reference.cpp.
 //
 // The column matrix is built in chunks of rows (whole images for grad_input, whose col2im must
@@ -24,6 +26,8 @@
 #include "kernels/cpu/depthwise_convolution.h"
 #include "kernels/cpu/im2col.h"
 #include "kernels/cpu/typed.h"
+#include "kernels/cpu/winograd.h"
+#include "kernels/trace.h"
 
 namespace engine::kernels::cpu {
 
@@ -162,12 +166,21 @@ void gemm_grad_weight(const Tensor& grad_y, const Tensor& x, Tensor& grad_w,
   if (s.rows() == 0) std::fill_n(dw, grad_w.numel(), T(0));  // an empty batch has no gradient
 }
 
+// For the trace: which of the paths above forward and grad_input take.
+const char* algorithm_name(const ConvolutionShape& shape, DType dtype) {
+  if (shape.is_depthwise()) return "depthwise direct";
+  if (winograd_applies(shape, dtype)) return "winograd F(2x2,3x3)";
+  return shape.input_is_column_matrix() ? "gemm (x as columns)" : "im2col + gemm";
+}
+
 }  // namespace
 
 void conv2d_forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& y,
                     const Conv2dGeometry& geometry) {
   const ConvolutionShape shape = convolution_shape(x, weight, geometry);
+  annotate_current_op("algorithm", algorithm_name(shape, x.dtype()));
   if (shape.is_depthwise()) return depthwise_conv2d_forward(x, weight, bias, y, shape);
+  if (winograd_applies(shape, x.dtype())) return winograd_conv2d_forward(x, weight, bias, y, shape);
   with_floating_type("conv2d_forward", x.dtype(),
                      [&](auto zero) { gemm_forward<decltype(zero)>(x, weight, bias, y, shape); });
 }
@@ -175,7 +188,11 @@ void conv2d_forward(const Tensor& x, const Tensor& weight, const Tensor& bias, T
 void conv2d_grad_input(const Tensor& grad_y, const Tensor& weight, Tensor& grad_x,
                        const Conv2dGeometry& geometry) {
   const ConvolutionShape shape = convolution_shape(grad_x, weight, geometry);
+  annotate_current_op("algorithm", algorithm_name(shape, grad_x.dtype()));
   if (shape.is_depthwise()) return depthwise_conv2d_grad_input(grad_y, weight, grad_x, shape);
+  if (winograd_applies(shape, grad_x.dtype())) {
+    return winograd_conv2d_grad_input(grad_y, weight, grad_x, shape);
+  }
   with_floating_type("conv2d_grad_input", grad_x.dtype(), [&](auto zero) {
     gemm_grad_input<decltype(zero)>(grad_y, weight, grad_x, shape);
   });
@@ -184,6 +201,10 @@ void conv2d_grad_input(const Tensor& grad_y, const Tensor& weight, Tensor& grad_
 void conv2d_grad_weight(const Tensor& grad_y, const Tensor& x, Tensor& grad_weight,
                         const Conv2dGeometry& geometry) {
   const ConvolutionShape shape = convolution_shape(x, grad_weight, geometry);
+  // grad_weight has no Winograd path: it would need the transform of grad_y per tile as well.
+  annotate_current_op("algorithm", shape.is_depthwise() ? "depthwise direct"
+                                   : shape.input_is_column_matrix() ? "gemm (x as columns)"
+                                                                    : "im2col + gemm");
   if (shape.is_depthwise()) return depthwise_conv2d_grad_weight(grad_y, x, grad_weight, shape);
   with_floating_type("conv2d_grad_weight", x.dtype(), [&](auto zero) {
     gemm_grad_weight<decltype(zero)>(grad_y, x, grad_weight, shape);

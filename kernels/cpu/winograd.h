@@ -1,0 +1,60 @@
+// Winograd F(2x2, 3x3): the float32 CPU path for stride-1 3x3 convolutions (ResNet's and
+// InceptionV3's 3x3 layers), forward and grad_input.
+//
+// The output is cut into 2x2 tiles; the 4x4 input tile d that a tile reads and each 3x3 filter
+// g are carried into a 4x4 "transformed" domain where the convolution becomes an elementwise
+// product summed over input channels (Lavin and Gray, "Fast Algorithms for Convolutional Neural
+// Networks", 2016):
+//
+//   V = B^T d B,   U = G g G^T,   M[k] = sum over c of V[k, c] U[k, o, c]  (k = one of 16),
+//   y (2x2) = A^T M A
+//
+//   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
+//   G   = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]
+//   A^T = [1 1 1 0; 0 1 -1 -1]
+//
+// With the tiles as rows, the sums over channels are 16 matrix products V[k] [tiles, C] ·
+// U[k]^T [C, O] (OpenBLAS), which need 16 multiplications per 4 outputs and channel where the
+// direct sum needs 36: 2.25 times fewer. The transforms are additions only (and halvings of the
+// filter), done per channel vector, which is contiguous in NHWC.
+//
+// Rounding: the result differs from the direct sum by a few float32 roundings of the transformed
+// values, bounded in tests/kernels/winograd_test.cpp against the loop-level reference. It is
+// used for float32 only; float64 (gradient checks) keeps the im2col path. Which path ran is
+// written into the trace (ENGINE_TRACE) as the op's "algorithm" note.
+//
+// grad_input of a stride-1 3x3 convolution is itself a stride-1 3x3 convolution of grad_y with
+// the filters flipped and their input and output channels swapped, padded by 2 - pad on each
+// side, so the same code computes it.
+#pragma once
+
+#include "kernels/cpu/im2col.h"
+#include "tensor/tensor.h"
+
+namespace engine::kernels::cpu {
+
+// Off unless the environment sets ENGINE_CPU_WINOGRAD=1 (read at the first call) or a program
+// calls set_winograd_enabled(true). Why opt-in: per layer its error is no larger than im2col +
+// GEMM's (largest error on tests/kernels/winograd_test.cpp 3.8e-6 against 8.6e-6), but it is
+// distributed differently, and through a whole network in training mode it moved further from
+// the exact result: in the float32 InceptionV3 parity test (tests/models/pytorch_parity_test.cpp,
+// batch 2, compared with torchvision in float64) the first layer's gradient norm came out 3.0%
+// away with the path on, 1.44 times the test's tolerance, where without it the worst parameter
+// uses 0.47 of its tolerance. Until that
+// is understood, training and the default inference use im2col + GEMM, one algorithm that the
+// parity tests cover; the trace names the algorithm of every call.
+bool winograd_enabled();
+void set_winograd_enabled(bool enabled);
+
+// Whether the Winograd path takes this convolution: enabled, float32, kernel 3x3, stride 1, one
+// group, every padding between 0 and 2 (so that grad_input's padding 2 - pad is valid too), and enough
+// 2x2 output tiles and channels for the transforms to pay (measured in docs/BENCHMARKS.md).
+bool winograd_applies(const ConvolutionShape& shape, DType dtype);
+
+void winograd_conv2d_forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& y,
+                             const ConvolutionShape& shape);
+
+void winograd_conv2d_grad_input(const Tensor& grad_y, const Tensor& weight, Tensor& grad_x,
+                                const ConvolutionShape& shape);
+
+}  // namespace engine::kernels::cpu
