@@ -1,5 +1,9 @@
 #include "apps/common/environment.h"
 
+#if __has_include("engine_git_describe.h")
+#include "engine_git_describe.h"  // generated at build time (apps/CMakeLists.txt)
+#endif
+
 #include <sys/utsname.h>
 
 #include <cblas.h>
