@@ -19,7 +19,10 @@ int main(int argc, char** argv) {
   apps::ArgumentTable table("train_app", "--data <manifest|folder> --out <run folder> [options]");
   apps::register_training_options(table, config);
   std::string command_line;
-  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) command_line += ' ';
+    command_line += argv[i];
+  }
   try {
     const std::vector<std::string> positional = table.parse(argc, argv);
     if (table.help_requested()) {
