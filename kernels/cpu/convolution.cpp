@@ -166,11 +166,23 @@ void gemm_grad_weight(const Tensor& grad_y, const Tensor& x, Tensor& grad_w,
   if (s.rows() == 0) std::fill_n(dw, grad_w.numel(), T(0));  // an empty batch has no gradient
 }
 
-// For the trace: which of the paths above forward and grad_input take.
-const char* algorithm_name(const ConvolutionShape& shape, DType dtype) {
-  if (shape.is_depthwise()) return "depthwise direct";
-  if (winograd_applies(shape, dtype)) return "winograd F(2x2,3x3)";
-  return shape.input_is_column_matrix() ? "gemm (x as columns)" : "im2col + gemm";
+enum class Path { depthwise, winograd, gemm };
+
+// Chosen once per call, then both traced and taken. grad_weight has no Winograd path (it would
+// need the transform of grad_y per tile as well), so it passes winograd_possible = false.
+Path choose_path(const ConvolutionShape& shape, DType dtype, bool winograd_possible) {
+  if (shape.is_depthwise()) return Path::depthwise;
+  if (winograd_possible && winograd_applies(shape, dtype)) return Path::winograd;
+  return Path::gemm;
+}
+
+// The op's "algorithm" note in the trace.
+void annotate(Path path, const ConvolutionShape& shape) {
+  const char* name = path == Path::depthwise ? "depthwise direct"
+                     : path == Path::winograd ? "winograd F(2x2,3x3)"
+                     : shape.input_is_column_matrix() ? "gemm (x as columns)"
+                                                      : "im2col + gemm";
+  annotate_current_op("algorithm", name);
 }
 
 }  // namespace
@@ -178,9 +190,10 @@ const char* algorithm_name(const ConvolutionShape& shape, DType dtype) {
 void conv2d_forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& y,
                     const Conv2dGeometry& geometry) {
   const ConvolutionShape shape = convolution_shape(x, weight, geometry);
-  annotate_current_op("algorithm", algorithm_name(shape, x.dtype()));
-  if (shape.is_depthwise()) return depthwise_conv2d_forward(x, weight, bias, y, shape);
-  if (winograd_applies(shape, x.dtype())) return winograd_conv2d_forward(x, weight, bias, y, shape);
+  const Path path = choose_path(shape, x.dtype(), true);
+  annotate(path, shape);
+  if (path == Path::depthwise) return depthwise_conv2d_forward(x, weight, bias, y, shape);
+  if (path == Path::winograd) return winograd_conv2d_forward(x, weight, bias, y, shape);
   with_floating_type("conv2d_forward", x.dtype(),
                      [&](auto zero) { gemm_forward<decltype(zero)>(x, weight, bias, y, shape); });
 }
@@ -188,11 +201,10 @@ void conv2d_forward(const Tensor& x, const Tensor& weight, const Tensor& bias, T
 void conv2d_grad_input(const Tensor& grad_y, const Tensor& weight, Tensor& grad_x,
                        const Conv2dGeometry& geometry) {
   const ConvolutionShape shape = convolution_shape(grad_x, weight, geometry);
-  annotate_current_op("algorithm", algorithm_name(shape, grad_x.dtype()));
-  if (shape.is_depthwise()) return depthwise_conv2d_grad_input(grad_y, weight, grad_x, shape);
-  if (winograd_applies(shape, grad_x.dtype())) {
-    return winograd_conv2d_grad_input(grad_y, weight, grad_x, shape);
-  }
+  const Path path = choose_path(shape, grad_x.dtype(), true);
+  annotate(path, shape);
+  if (path == Path::depthwise) return depthwise_conv2d_grad_input(grad_y, weight, grad_x, shape);
+  if (path == Path::winograd) return winograd_conv2d_grad_input(grad_y, weight, grad_x, shape);
   with_floating_type("conv2d_grad_input", grad_x.dtype(), [&](auto zero) {
     gemm_grad_input<decltype(zero)>(grad_y, weight, grad_x, shape);
   });
@@ -201,11 +213,9 @@ void conv2d_grad_input(const Tensor& grad_y, const Tensor& weight, Tensor& grad_
 void conv2d_grad_weight(const Tensor& grad_y, const Tensor& x, Tensor& grad_weight,
                         const Conv2dGeometry& geometry) {
   const ConvolutionShape shape = convolution_shape(x, grad_weight, geometry);
-  // grad_weight has no Winograd path: it would need the transform of grad_y per tile as well.
-  annotate_current_op("algorithm", shape.is_depthwise() ? "depthwise direct"
-                                   : shape.input_is_column_matrix() ? "gemm (x as columns)"
-                                                                    : "im2col + gemm");
-  if (shape.is_depthwise()) return depthwise_conv2d_grad_weight(grad_y, x, grad_weight, shape);
+  const Path path = choose_path(shape, x.dtype(), false);
+  annotate(path, shape);
+  if (path == Path::depthwise) return depthwise_conv2d_grad_weight(grad_y, x, grad_weight, shape);
   with_floating_type("conv2d_grad_weight", x.dtype(), [&](auto zero) {
     gemm_grad_weight<decltype(zero)>(grad_y, x, grad_weight, shape);
   });

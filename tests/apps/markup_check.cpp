@@ -162,4 +162,12 @@ std::vector<std::string> element_names(std::string_view text) {
   return names;
 }
 
+std::size_t occurrences(const std::string& text, const std::string& part) {
+  std::size_t found = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
+    ++found;
+  }
+  return found;
+}
+
 }  // namespace engine::report::testing

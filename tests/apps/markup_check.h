@@ -4,6 +4,7 @@
 // end tag, the DOCTYPE is skipped and <style> content is raw text.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,5 +18,8 @@ std::string markup_problem(std::string_view text, Markup markup);
 
 // The names of the elements opened, in document order (to check which kinds appear).
 std::vector<std::string> element_names(std::string_view text);
+
+// How many times `part` occurs in `text`, overlapping occurrences included.
+std::size_t occurrences(const std::string& text, const std::string& part);
 
 }  // namespace engine::report::testing

@@ -11,18 +11,6 @@
 
 namespace engine::report::testing {
 
-namespace {
-
-std::size_t occurrences(const std::string& text, const std::string& part) {
-  std::size_t found = 0;
-  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
-    ++found;
-  }
-  return found;
-}
-
-}  // namespace
-
 TEST_CASE("numbers are written one way everywhere") {
   CHECK(percent(0.932) == "93.2%");
   CHECK(percent(0.93249) == "93.2%");

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "apps/report/fields.h"
+#include "tests/apps/markup_check.h"
 #include "tests/apps/report_fixture.h"
 
 namespace engine::report::testing {
@@ -46,14 +47,6 @@ std::string expected_headline_row(const std::string& name, const Json& evaluatio
 
 bool has_line(const std::string& text, const std::string& line) {
   return ("\n" + text + "\n").find("\n" + line + "\n") != std::string::npos;
-}
-
-std::size_t occurrences(const std::string& text, const std::string& part) {
-  std::size_t found = 0;
-  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
-    ++found;
-  }
-  return found;
 }
 
 }  // namespace
