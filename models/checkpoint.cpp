@@ -14,9 +14,12 @@ namespace {
 
 constexpr const char* info_key = "engine.checkpoint";
 constexpr const char* digest_key = "engine.tensor_sha256";
+constexpr const char* signature_key = "engine.checkpoint_sha256";
 constexpr const char* training_key = "engine.training_state";
 constexpr const char* training_prefix = "training.";
-constexpr int format_version = 1;
+// Version 2 signs the metadata (engine.checkpoint_sha256); version 1 hashed only the tensors, so
+// an edited temperature or preprocessing size went unnoticed. Version 1 files are refused.
+constexpr int format_version = 2;
 
 Json info_to_json(const CheckpointInfo& info) {
   Json json = Json::object();
@@ -43,9 +46,15 @@ Json info_to_json(const CheckpointInfo& info) {
 
 CheckpointInfo info_from_json(const Json& json, const std::string& origin) {
   try {
-    if (json.at("format_version").as_integer() != format_version) {
-      throw std::invalid_argument("format version " +
-                                  std::to_string(json.at("format_version").as_integer()) +
+    const std::int64_t version = json.at("format_version").as_integer();
+    if (version == 1) {
+      throw std::invalid_argument(
+          "format version 1: its metadata (preprocessing, calibration, classes) is not covered by "
+          "a digest, so it cannot be verified; this engine reads version " +
+          std::to_string(format_version) + " (retrain, or use the file's weights with --init)");
+    }
+    if (version != format_version) {
+      throw std::invalid_argument("format version " + std::to_string(version) +
                                   " (this engine reads " + std::to_string(format_version) + ")");
     }
     CheckpointInfo info;
@@ -72,6 +81,17 @@ CheckpointInfo info_from_json(const Json& json, const std::string& origin) {
 }
 
 }  // namespace
+
+std::string checkpoint_signature(const std::string& info_text, const std::string& training_text,
+                                 const std::string& tensor_sha256) {
+  Sha256 hash;
+  const std::uint8_t separator[1] = {0};
+  for (const std::string* part : {&info_text, &training_text, &tensor_sha256}) {
+    hash.update(*part);
+    hash.update(std::span<const std::uint8_t>(separator, 1));
+  }
+  return to_hex(hash.finish());
+}
 
 std::string tensor_digest(const std::vector<std::pair<std::string, Tensor>>& tensors) {
   Sha256 hash;
@@ -104,6 +124,10 @@ void save_checkpoint(const std::filesystem::path& path, const Model& model,
     metadata[training_key] = training_state->counters.dump();
   }
   metadata[digest_key] = tensor_digest(tensors);
+  const auto training_text = metadata.find(training_key);
+  metadata[signature_key] = checkpoint_signature(
+      metadata[info_key], training_text == metadata.end() ? "" : training_text->second,
+      metadata[digest_key]);
   write_safetensors(path.string(), tensors, metadata);
 }
 
@@ -129,6 +153,22 @@ CheckpointContents read_checkpoint(const std::filesystem::path& path) {
   CheckpointContents loaded;
   loaded.tensor_sha256 = actual;
   loaded.info = info_from_json(Json::parse(info_text->second), origin);
+  const auto signature = content.metadata.find(signature_key);
+  if (signature == content.metadata.end()) {
+    throw std::invalid_argument(origin + ": the checkpoint has no recorded " +
+                                std::string(signature_key) + " (its metadata is unsigned)");
+  }
+  const auto training_text = content.metadata.find(training_key);
+  const std::string signed_now = checkpoint_signature(
+      info_text->second,
+      training_text == content.metadata.end() ? "" : training_text->second, actual);
+  if (signed_now != signature->second) {
+    throw std::invalid_argument(
+        origin + " was modified: its metadata (architecture, classes, preprocessing, "
+                 "calibration, training, provenance) no longer matches the recorded " +
+        std::string(signature_key) + " (" + signature->second + "; now " + signed_now + ")");
+  }
+  loaded.checkpoint_sha256 = signed_now;
 
   std::vector<std::pair<std::string, Tensor>>& model_state = loaded.model_state;
   TrainingState training;
@@ -152,6 +192,7 @@ LoadedCheckpoint load_checkpoint(const std::filesystem::path& path, Device devic
   LoadedCheckpoint loaded;
   loaded.info = std::move(contents.info);
   loaded.tensor_sha256 = std::move(contents.tensor_sha256);
+  loaded.checkpoint_sha256 = std::move(contents.checkpoint_sha256);
   loaded.training_state = std::move(contents.training_state);
   loaded.model = create_model(loaded.info.architecture, loaded.info.options);
   import_state(*loaded.model, contents.model_state, ImportPolicy::exact, path.string());

@@ -1,8 +1,10 @@
 // The engine's checkpoint: one safetensors file holding the model's state_dict (torchvision names
 // and layout, so PyTorch loads it with strict=True) and, in the metadata, everything needed to
 // use it and to defend it: architecture and options, class names, input size and preprocessing,
-// the training configuration, calibration, provenance, the engine's version, and a SHA-256 of the
-// tensor data that loading verifies.
+// the training configuration, calibration, provenance, the engine's version, a SHA-256 of the
+// tensor data, and a signature (SHA-256) over that digest and the exact metadata text, both
+// verified on loading: editing the temperature, the band, the preprocessing or the class names
+// is detected like editing a weight.
 //
 // A resumable checkpoint may also carry training state (optimizer buffers and counters) under
 // the key prefix "training." — PyTorch users drop those keys before load_state_dict.
@@ -48,6 +50,7 @@ struct CheckpointContents {
   CheckpointInfo info;
   std::vector<std::pair<std::string, Tensor>> model_state;  // torchvision layout, host
   std::string tensor_sha256;
+  std::string checkpoint_sha256;  // the verified signature over metadata and tensors
   std::optional<TrainingState> training_state;
 };
 CheckpointContents read_checkpoint(const std::filesystem::path& path);
@@ -56,16 +59,23 @@ struct LoadedCheckpoint {
   CheckpointInfo info;
   std::unique_ptr<Model> model;  // built from the registry, weights loaded, on the device asked
   std::string tensor_sha256;     // verified
+  std::string checkpoint_sha256;  // verified: metadata and tensors
   std::optional<TrainingState> training_state;
 };
 
 // Rejects, naming the file: something that is not safetensors, a safetensors file without the
 // engine's metadata ("use --init for foreign weights"), a tensor digest that does not match the
-// recorded one (corruption or tampering), and tensors that do not fit the architecture.
+// recorded one (corruption or tampering), metadata that no longer matches the recorded signature,
+// a format version 1 file (unsigned metadata), and tensors that do not fit the architecture.
 LoadedCheckpoint load_checkpoint(const std::filesystem::path& path, Device device = Device::cpu());
 
 // The SHA-256 over (name, dtype, shape, bytes) of each tensor in order: renaming, reshaping or
 // changing any byte changes it.
 std::string tensor_digest(const std::vector<std::pair<std::string, Tensor>>& tensors);
+
+// The SHA-256 over the metadata text exactly as stored (engine.checkpoint, then
+// engine.training_state or nothing), and the tensor digest, each followed by a zero byte.
+std::string checkpoint_signature(const std::string& info_text, const std::string& training_text,
+                                 const std::string& tensor_sha256);
 
 }  // namespace engine::models

@@ -13,6 +13,8 @@ Json checkpoint_json(const PredictionRun& run) {
   json.set("file_sha256", Json(run.checkpoint_file_sha256));
   json.set("tensor_sha256", Json(run.checkpoint_tensor_sha256));
   json.set("tensor_sha256_verified", Json(true));
+  json.set("checkpoint_sha256", Json(run.checkpoint_sha256));
+  json.set("checkpoint_sha256_verified", Json(true));
   json.set("architecture", Json(run.info.architecture));
   json.set("input_size", Json(run.info.input_size));
   json.set("feature_layer", Json(run.feature_layer));
@@ -31,6 +33,7 @@ Json provenance_json(const PredictionRun& run, const PredictionItem& item) {
   json.set("image_sha256", text_or_null(item.image_sha256));
   json.set("checkpoint_file_sha256", Json(run.checkpoint_file_sha256));
   json.set("checkpoint_tensor_sha256", Json(run.checkpoint_tensor_sha256));
+  json.set("checkpoint_sha256", Json(run.checkpoint_sha256));
   json.set("engine_version", Json(engine_version()));
   json.set("device", Json(run.device_description));
   json.set("determinism", Json(run.determinism));

@@ -73,6 +73,7 @@ PredictionRun run_prediction(const PredictOptions& options,
     throw CheckpointError(options.model + ": " + error.what());
   }
   run.checkpoint_tensor_sha256 = loaded.tensor_sha256;
+  run.checkpoint_sha256 = loaded.checkpoint_sha256;
   run.info = loaded.info;
   run.feature_layer = loaded.model->feature_layer();
   run.views = prediction_views(options.tta);

@@ -58,6 +58,7 @@ struct PredictionRun {
 
   std::string checkpoint_file_sha256;    // of the whole file, as sha256sum prints it
   std::string checkpoint_tensor_sha256;  // the verified digest of its tensors
+  std::string checkpoint_sha256;         // the verified signature over metadata and tensors
   models::CheckpointInfo info;
   std::string feature_layer;
   ModelInput input;

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <filesystem>
 
 #include "models/checkpoint.h"
@@ -73,6 +74,44 @@ TEST_CASE("tampering with a single byte of the weights is detected") {
   bytes[bytes.size() - 1000] ^= 0x01;  // a low mantissa bit of one weight near the end
   write_file_atomically(file.path.string(), bytes);
   CHECK_THROWS_WITH(load_checkpoint(file.path), doctest::Contains("is corrupted or was modified"));
+}
+
+// Replaces the first occurrence of `from` in the file's bytes by `to` (same length, so the
+// safetensors header stays well formed).
+void edit_file(const std::filesystem::path& path, const std::string& from, const std::string& to) {
+  REQUIRE(from.size() == to.size());
+  std::vector<std::uint8_t> bytes = read_file_bytes(path.string());
+  std::string text(bytes.begin(), bytes.end());
+  const std::size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  std::copy(to.begin(), to.end(), bytes.begin() + static_cast<std::ptrdiff_t>(at));
+  write_file_atomically(path.string(), bytes);
+}
+
+TEST_CASE("editing the metadata (temperature, input size, class names) is detected") {
+  auto model = create_model("resnet18");
+  TemporaryFile file("engine_checkpoint_metadata.safetensors");
+  const std::vector<std::pair<std::string, std::string>> edits = {
+      {R"(temperature\":1.5)", R"(temperature\":0.5)"},
+      {R"(input_size\":224)", R"(input_size\":112)"},
+      {R"(female\",\"male)", R"(male\",\"female)"}};
+  for (const auto& [from, to] : edits) {
+    CAPTURE(from);
+    save_checkpoint(file.path, *model, info_for(*model));
+    CHECK(read_checkpoint(file.path).checkpoint_sha256.size() == 64);
+    edit_file(file.path, from, to);
+    CHECK_THROWS_WITH(load_checkpoint(file.path),
+                      doctest::Contains("was modified: its metadata"));
+  }
+}
+
+TEST_CASE("a checkpoint of format version 1 (unsigned metadata) is refused by name") {
+  auto model = create_model("resnet18");
+  TemporaryFile file("engine_checkpoint_version1.safetensors");
+  save_checkpoint(file.path, *model, info_for(*model));
+  edit_file(file.path, R"(format_version\":2)", R"(format_version\":1)");
+  CHECK_THROWS_WITH(load_checkpoint(file.path),
+                    doctest::Contains("format version 1: its metadata"));
 }
 
 TEST_CASE("foreign weights are not mistaken for a checkpoint") {
