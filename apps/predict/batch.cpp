@@ -55,7 +55,7 @@ void explain(BatchContext& context, const std::vector<PredictionItem*>& items,
   const PredictionRun& run = context.run;
   std::vector<int> classes;
   for (const PredictionItem* item : items) {
-    classes.push_back(metrics::predicted_class(item->estimate.probability_male));
+    classes.push_back(metrics::predicted_class(item->estimate.probability_class1));
   }
   std::vector<GradCam> cams;
   try {
@@ -148,10 +148,10 @@ void predict_batch(BatchContext& context, const std::vector<PredictionItem*>& ba
         const double female = logits[2 * i], male = logits[2 * i + 1];
         items[i]->view_logits.push_back({female, male});
         items[i]->view_probabilities.push_back(
-            calibrated_male_probability(female, male, run.policy));
+            metrics::calibrated_probability_class1(female, male, run.policy));
         if (!reference.empty()) {
-          reference_probabilities[i].push_back(
-              calibrated_male_probability(reference[2 * i], reference[2 * i + 1], run.policy));
+          reference_probabilities[i].push_back(metrics::calibrated_probability_class1(
+              reference[2 * i], reference[2 * i + 1], run.policy));
         }
       }
     }
@@ -166,9 +166,9 @@ void predict_batch(BatchContext& context, const std::vector<PredictionItem*>& ba
   for (std::size_t i = 0; i < items.size(); ++i) {
     PredictionItem& item = *items[i];
     try {
-      item.estimate = estimate_from(mean(item.view_probabilities), run.policy);
+      item.estimate = metrics::estimate(mean(item.view_probabilities), run.policy);
       if (!reference_probabilities[i].empty()) {
-        item.reference = estimate_from(mean(reference_probabilities[i]), run.policy);
+        item.reference = metrics::estimate(mean(reference_probabilities[i]), run.policy);
       }
       item.predicted = true;
     } catch (const std::exception& error) {  // a non-finite logit: a broken model, not a number

@@ -65,7 +65,7 @@ Json item_json(const PredictionRun& run, const PredictionItem& item) {
     json.set("provenance", provenance_json(run, item));
     return json;
   }
-  const double male = item.estimate.probability_male;
+  const double male = item.estimate.probability_class1;
   json.set("estimate", Json(item.estimate.name));
   json.set("decided", Json(item.estimate.decision.determined));
   Json probabilities = Json::object();
@@ -73,7 +73,7 @@ Json item_json(const PredictionRun& run, const PredictionItem& item) {
   probabilities.set(names.class1, Json(male));
   json.set("probabilities", std::move(probabilities));
   json.set("confidence", Json(item.estimate.decision.confidence));
-  json.set("threshold", Json(run.policy.threshold));
+  json.set("threshold", run.policy.decides() ? Json(run.policy.threshold) : Json(nullptr));
   Json logits = Json::object();
   logits.set(names.class0, Json(item.view_logits.front()[0]));
   logits.set(names.class1, Json(item.view_logits.front()[1]));
@@ -94,7 +94,7 @@ Json item_json(const PredictionRun& run, const PredictionItem& item) {
   if (item.reference) {
     Json reference = Json::object();
     reference.set("estimate", Json(item.reference->name));
-    reference.set("probability_" + names.class1, Json(item.reference->probability_male));
+    reference.set("probability_" + names.class1, Json(item.reference->probability_class1));
     reference.set("same_decision", Json(item.reference->name == item.estimate.name));
     json.set("cpu_reference", std::move(reference));
   }

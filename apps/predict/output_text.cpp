@@ -16,6 +16,13 @@ std::string fixed(double value, int decimals = 4) {
   return text;
 }
 
+// The threshold as a number, or "none" when the policy has no threshold (every case
+// undetermined, metrics/decision_policy.h).
+template <typename Format>
+std::string threshold_text(const DecisionPolicy& policy, Format format) {
+  return policy.decides() ? format(policy.threshold) : "none";
+}
+
 std::string pad(std::string text, std::size_t width) {
   if (text.size() > width) {
     std::string shortened(3, '.');  // keeps the end of a long path, where the file name is
@@ -48,8 +55,8 @@ std::string prediction_table(const PredictionRun& run) {
           std::to_string(run.input.preprocess.side) + " px, sha256 " + run.checkpoint_file_sha256 +
           ")\n";
   text += "calibration  " + run.policy.calibration_note + "\n";
-  text += "threshold    " + format_number(run.policy.threshold) + " [" +
-          run.policy.threshold_source + "] " + run.policy.threshold_note + "\n";
+  text += "threshold    " + threshold_text(run.policy, format_number) + " [" +
+          metrics::source_name(run.policy.source) + "] " + run.policy.threshold_note + "\n";
   text += "device       " + run.device_description + ", " + run.determinism + "\n";
   text += "TTA          " + std::string(run.options.tta ? "on: " : "off");
   for (std::size_t v = 0; run.options.tta && v < run.views.size(); ++v) {
@@ -71,10 +78,10 @@ std::string prediction_table(const PredictionRun& run) {
       text += "FAILED: " + item.error + "\n";
       continue;
     }
-    const double male = item.estimate.probability_male;
+    const double male = item.estimate.probability_class1;
     text += pad(item.estimate.name, 12) + "  " + pad(fixed(1.0 - male), 10) + "  " +
             pad(fixed(male), 10) + "  " + pad(fixed(item.estimate.decision.confidence), 10) + "  " +
-            fixed(run.policy.threshold);
+            threshold_text(run.policy, [](double v) { return fixed(v); });
     if (any_truth) text += "     " + truth_of(run, item);
     text += "\n";
     if (!item.unusual.empty()) text += "    note: " + item.unusual + "\n";
@@ -135,7 +142,7 @@ std::string prediction_csv(const PredictionRun& run) {
                                        "error"});
   for (const PredictionItem& item : run.items) {
     const bool ok = item.predicted;
-    const double male = ok ? item.estimate.probability_male : 0;
+    const double male = ok ? item.estimate.probability_class1 : 0;
     text += data::csv_record({std::to_string(item.index),
                               item.input.label,
                               item.input.file.string(),
@@ -144,8 +151,8 @@ std::string prediction_csv(const PredictionRun& run) {
                               ok ? format_number(1.0 - male) : "",
                               ok ? format_number(male) : "",
                               ok ? format_number(item.estimate.decision.confidence) : "",
-                              format_number(run.policy.threshold),
-                              run.policy.threshold_source,
+                              threshold_text(run.policy, format_number),
+                              metrics::source_name(run.policy.source),
                               format_number(run.policy.temperature),
                               ok ? format_number(item.view_logits.front()[0]) : "",
                               ok ? format_number(item.view_logits.front()[1]) : "",

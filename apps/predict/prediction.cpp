@@ -148,15 +148,15 @@ PredictionRun run_prediction(const PredictOptions& options,
       entry.set("image", Json(item.input.label));
       entry.set("estimate", Json(item.estimate.name));
       entry.set("reference_estimate", Json(item.reference->name));
-      entry.set("probability_male", Json(item.estimate.probability_male));
-      entry.set("reference_probability_male", Json(item.reference->probability_male));
+      entry.set("probability_male", Json(item.estimate.probability_class1));
+      entry.set("reference_probability_male", Json(item.reference->probability_class1));
       changed.push_back(std::move(entry));
     }
     double largest = 0;
     for (const PredictionItem& item : run.items) {
       if (item.reference) {
         largest = std::max(
-            largest, std::fabs(item.reference->probability_male - item.estimate.probability_male));
+            largest, std::fabs(item.reference->probability_class1 - item.estimate.probability_class1));
       }
     }
     run.verification.set("largest_probability_difference", Json(largest));

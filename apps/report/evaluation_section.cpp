@@ -110,6 +110,12 @@ void add_calibration(Document& document, const Field& model, const Field& evalua
                           ratio_cell(band["undetermined_fraction"])});
     table.notes = {band["rule"].text().value_or("rule not recorded"),
                    band["caution"].text().value_or("")};
+    if (!band["reached"].flag().value_or(false)) {
+      table.notes.push_back(
+          "Target not reached: there is no validated threshold, so every case is undetermined "
+          "(the prediction CSVs' decision column and predict_app) unless the examiner sets one "
+          "(predict_app --threshold).");
+    }
   } else {
     table.notes = {"Undetermined band: " + missing(band.missing_reason())};
   }

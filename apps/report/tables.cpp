@@ -91,7 +91,9 @@ std::string undetermined_cell(const Field& band) {
                    percent_cell(band["best_accuracy"]["value"]) +
                    " at confidence \xE2\x89\xA5"
                    " " +
-                   percent_cell(band["best_accuracy_threshold"]));
+                   percent_cell(band["best_accuracy_threshold"]) +
+                   "; no validated threshold: every case undetermined unless the examiner sets "
+                   "one");
   }
   return ratio_cell(band["undetermined_fraction"]) +
          " at confidence \xE2\x89\xA5"
@@ -160,6 +162,10 @@ std::vector<std::string> extended_notes(const std::vector<Field>& evaluations) {
           ".",
       "Undetermined: share of validation cases left undetermined by the confidence threshold "
       "chosen on the validation split; chosen and measured on the same cases, so optimistic.",
+      "Decisions (the prediction CSVs' decision column and predict_app, one policy): a case is "
+      "decided when max(p, 1 - p) reaches the validated threshold, else undetermined; where the "
+      "target was not reached there is no validated threshold and every case is undetermined "
+      "unless the examiner sets one (predict_app --threshold).",
   };
 }
 

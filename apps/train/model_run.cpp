@@ -6,6 +6,7 @@
 #include "apps/train/outputs.h"
 #include "apps/train/stage.h"
 #include "metrics/calibration.h"
+#include "metrics/decision_policy.h"
 #include "metrics/undetermined.h"
 #include "models/checkpoint.h"
 #include "models/registry.h"
@@ -240,7 +241,6 @@ ModelRunResult run_model(const TrainingConfig& config, const std::string& archit
   const double temperature = fit.fitted ? fit.temperature : 1.0;
   const metrics::UndeterminedBand band = metrics::fit_undetermined_band(
       validation.labels, validation.probabilities_male(temperature), config.target_accuracy);
-  const double threshold = band.reached ? band.confidence_threshold : std::nan("");
 
   Json calibration = Json::object();
   calibration.set("temperature", Json(temperature));
@@ -249,6 +249,7 @@ ModelRunResult run_model(const TrainingConfig& config, const std::string& archit
                                                   "; probabilities are left uncalibrated (T = 1)"));
   calibration.set("fit", metrics::to_json(fit));
   calibration.set("undetermined", metrics::to_json(band));
+  const metrics::DecisionPolicy policy = metrics::decision_policy({}, calibration);
 
   result.entry = Json::object();
   result.entry.set("architecture", Json(architecture));
@@ -270,7 +271,7 @@ ModelRunResult run_model(const TrainingConfig& config, const std::string& archit
                            "validation part of " + final_dataset.location + where);
   result.entry.set("validation", metrics::to_json(validation_evaluation));
   write_predictions_csv(folder / "validation_predictions.csv", final_dataset, cache, validation,
-                        temperature, threshold);
+                        policy);
   if (!partition.test.empty()) {
     const Predictions test =
         predict(*model, cache, data::cache_indices(cache, partition.test), device,
@@ -278,8 +279,7 @@ ModelRunResult run_model(const TrainingConfig& config, const std::string& archit
     result.test = evaluate_predictions(config, final_dataset, cache, test, temperature,
                                        "test part of " + final_dataset.location + where);
     result.entry.set("test", metrics::to_json(*result.test));
-    write_predictions_csv(folder / "test_predictions.csv", final_dataset, cache, test, temperature,
-                          threshold);
+    write_predictions_csv(folder / "test_predictions.csv", final_dataset, cache, test, policy);
     result.entry.set("predictions", Json((folder / "test_predictions.csv").string()));
   }
 

@@ -5,7 +5,6 @@
 
 #include "data/csv.h"
 #include "metrics/calibration.h"
-#include "metrics/undetermined.h"
 #include "tensor/safetensors.h"
 
 namespace engine::apps {
@@ -44,7 +43,7 @@ void write_epochs_csv(const std::filesystem::path& file, const std::vector<Stage
 
 void write_predictions_csv(const std::filesystem::path& file, const Dataset& dataset,
                            const data::ImageCache& cache, const Predictions& predictions,
-                           double temperature, double undetermined_threshold) {
+                           const metrics::DecisionPolicy& policy) {
   std::string text =
       "path,sha256,sex,age_years,id,logit_female,logit_male,probability_male,"
       "calibrated_probability_male,prediction,decision,correct\n";
@@ -53,20 +52,16 @@ void write_predictions_csv(const std::filesystem::path& file, const Dataset& dat
     const data::CacheEntry& entry = cache.entry(predictions.samples[n]);
     const data::Record& record = entry.record;
     const double raw = metrics::calibrated_probability(margins[n], 1.0);
-    const double calibrated = metrics::calibrated_probability(margins[n], temperature);
+    const double calibrated = metrics::calibrated_probability(margins[n], policy.temperature);
     const int predicted = calibrated >= 0.5 ? 1 : 0;
-    std::string decision = "not set";
-    if (std::isfinite(undetermined_threshold)) {
-      decision = metrics::decision_name(metrics::decide(calibrated, undetermined_threshold));
-    }
+    const std::string decision = metrics::estimate(calibrated, policy).name;
     const std::optional<double> age = dataset.age_in_years(record);
     text += data::csv_field(record.path_text) + "," + entry.sha256 + "," +
             (record.sex == data::Sex::Male ? "male" : "female") + "," +
             (age ? number(*age, "%.3f") : "") + "," + data::csv_field(record.group) + "," +
-            number(predictions.logits[2 * n]) + "," + number(predictions.logits[2 * n + 1]) +
-            "," + number(raw) + "," + number(calibrated) + "," +
-            (predicted == 1 ? "male" : "female") + "," + decision + "," +
-            (predicted == predictions.labels[n] ? "1" : "0") + "\n";
+            number(predictions.logits[2 * n]) + "," + number(predictions.logits[2 * n + 1]) + "," +
+            number(raw) + "," + number(calibrated) + "," + (predicted == 1 ? "male" : "female") +
+            "," + decision + "," + (predicted == predictions.labels[n] ? "1" : "0") + "\n";
   }
   write_text(file, text);
 }

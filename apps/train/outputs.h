@@ -8,6 +8,7 @@
 #include "apps/train/dataset.h"
 #include "apps/train/evaluation.h"
 #include "apps/train/stage.h"
+#include "metrics/decision_policy.h"
 
 namespace engine::apps {
 
@@ -19,9 +20,11 @@ struct StageHistory {
 void write_epochs_csv(const std::filesystem::path& file, const std::vector<StageHistory>& stages);
 
 // One line per image: path, SHA-256, true sex, age, id, both logits, the raw and calibrated
-// probability of male, the decision at 0.5 and with the undetermined band, and correctness.
+// probability of male, the class at 0.5 ("prediction", what accuracy counts), the forensic
+// decision of the one decision policy (metrics/decision_policy.h: female, male or undetermined,
+// as predict_app says it for the same checkpoint), and correctness of the prediction.
 void write_predictions_csv(const std::filesystem::path& file, const Dataset& dataset,
                            const data::ImageCache& cache, const Predictions& predictions,
-                           double temperature, double undetermined_threshold);
+                           const metrics::DecisionPolicy& policy);
 
 }  // namespace engine::apps

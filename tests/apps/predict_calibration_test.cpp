@@ -47,7 +47,7 @@ TEST_CASE("temperature scaling recovers the temperature that generated the label
   for (const double logit_male : {-7.0, -0.3, 0.0, 0.2, 4.0, 30.0}) {
     const double logit_female = 0.5;
     const double expected = 1.0 / (1.0 + std::exp(-(logit_male - logit_female) / fit.temperature));
-    const double p = calibrated_male_probability(logit_female, logit_male, policy);
+    const double p = metrics::calibrated_probability_class1(logit_female, logit_male, policy);
     CHECK(p == doctest::Approx(expected).epsilon(1e-12));
     // Temperature scaling never changes which class is more probable.
     CHECK((p >= 0.5) == (logit_male >= logit_female));

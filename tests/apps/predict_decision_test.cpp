@@ -1,6 +1,6 @@
-// The undetermined band as predict_app applies it: where the threshold comes from (checkpoint,
-// --threshold, none reached, no calibration), the decision at and around it, and agreement with
-// the band train_app fitted on its validation set.
+// The one decision policy as predict_app applies it: the checkpoint's band or the examiner's
+// --threshold, a malformed block or a non-binary model refused, and agreement with the band
+// train_app fitted on its validation set.
 #include <doctest/doctest.h>
 
 #include <random>
@@ -25,29 +25,18 @@ models::CheckpointInfo info_with(const Json& calibration) {
 
 }  // namespace
 
-TEST_CASE("the checkpoint's threshold decides; below it a case is undetermined") {
+// The policy itself is tested in tests/metrics/decision_policy_test.cpp; here, predict_app's
+// use of it: the checkpoint's class names and band, --threshold parsing, and agreement with
+// train_app's fitted band.
+TEST_CASE("predict_app takes the checkpoint's band, or the examiner's --threshold") {
   const DecisionPolicy policy = decision_policy(info_with(calibration_block(1.3, true, 0.8)), -1);
+  CHECK(metrics::source_name(policy.source) == "checkpoint");
   CHECK(policy.threshold == 0.8);
-  CHECK(policy.threshold_source == "checkpoint");
-  CHECK(policy.threshold_note.find("19/20 correct") != std::string::npos);
-  CHECK(estimate_from(0.85, policy).name == "male");
-  CHECK(estimate_from(0.15, policy).name == "female");
-  CHECK(estimate_from(0.8, policy).name == "male");    // confidence equal to the threshold
-  CHECK(estimate_from(0.2, policy).name == "female");  // confidence 0.8 as well
-  CHECK(estimate_from(0.79, policy).name == "undetermined");
-  CHECK(estimate_from(0.21, policy).name == "undetermined");
-  CHECK(estimate_from(0.5, policy).name == "undetermined");
-  const Estimate undecided = estimate_from(0.7, policy);
-  CHECK_FALSE(undecided.decision.determined);
-  CHECK(undecided.decision.confidence == doctest::Approx(0.7));
-}
-
-TEST_CASE("--threshold overrides the checkpoint and says so") {
-  const DecisionPolicy policy = decision_policy(info_with(calibration_block(1.0, true, 0.8)), 0.95);
-  CHECK(policy.threshold == 0.95);
-  CHECK(policy.threshold_source == "--threshold");
-  CHECK(estimate_from(0.9, policy).name == "undetermined");
-  CHECK(estimate_from(0.96, policy).name == "male");
+  const DecisionPolicy examiner = decision_policy(info_with(calibration_block(1.0, false, 0)), 0.9);
+  CHECK(metrics::source_name(examiner.source) == "--threshold");
+  CHECK(metrics::estimate(0.95, examiner).name == "male");
+  const DecisionPolicy none = decision_policy(info_with(calibration_block(1.0, false, 0)), -1);
+  CHECK(metrics::estimate(0.95, none).name == "undetermined");
 
   PredictOptions options;
   CHECK(options.threshold_override() < 0);  // default: the checkpoint's
@@ -57,21 +46,6 @@ TEST_CASE("--threshold overrides the checkpoint and says so") {
     options.threshold = bad;
     CHECK_THROWS_AS(options.threshold_override(), ArgumentError);
   }
-}
-
-TEST_CASE("a band that was never reached decides every case at 0.5, with a warning") {
-  const DecisionPolicy policy = decision_policy(info_with(calibration_block(1.0, false, 0)), -1);
-  CHECK(policy.threshold == 0.5);
-  CHECK(policy.threshold_source == "0.5 (no band)");
-  CHECK(policy.threshold_note.find("never reached") != std::string::npos);
-  CHECK(estimate_from(0.5, policy).name == "male");  // p = 0.5 counts as class 1 (metrics)
-  CHECK(estimate_from(0.4999, policy).name == "female");
-
-  const DecisionPolicy uncalibrated = decision_policy(info_with(nullptr), -1);
-  CHECK(uncalibrated.temperature == 1.0);
-  CHECK_FALSE(uncalibrated.calibrated);
-  CHECK(uncalibrated.threshold == 0.5);
-  CHECK(uncalibrated.calibration_note.find("no calibration") != std::string::npos);
 }
 
 TEST_CASE("malformed calibration metadata or a non-binary model is refused") {
@@ -109,7 +83,7 @@ TEST_CASE("deciding with the band train_app fits gives its accuracy and undeterm
   CHECK(policy.threshold == band.confidence_threshold);
   std::int64_t decided = 0, correct = 0, undetermined = 0;
   for (std::size_t i = 0; i < labels.size(); ++i) {
-    const Estimate estimate = estimate_from(probabilities[i], policy);
+    const Estimate estimate = metrics::estimate(probabilities[i], policy);
     if (!estimate.decision.determined) {
       ++undetermined;
       continue;

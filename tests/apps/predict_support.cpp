@@ -6,26 +6,10 @@
 #include "data/augment.h"
 #include "data/file.h"
 #include "data/phantom.h"
-#include "metrics/undetermined.h"
 #include "models/checkpoint.h"
 #include "models/registry.h"
 
 namespace engine::apps::testing {
-
-Json calibration_block(double temperature, bool reached, double threshold, double target) {
-  metrics::UndeterminedBand band;
-  band.target_accuracy = target;
-  band.reached = reached;
-  band.confidence_threshold = reached ? threshold : std::nan("");
-  band.decided_accuracy = {19, 20};
-  band.undetermined_fraction = {5, 25};
-  Json json = Json::object();
-  json.set("temperature", Json(temperature));
-  json.set("fitted", Json(true));
-  json.set("reason", Json(""));
-  json.set("undetermined", metrics::to_json(band));
-  return json;
-}
 
 void write_test_checkpoint(const std::filesystem::path& file, const std::string& architecture,
                            std::int64_t input_size, const Json& calibration, std::uint64_t seed) {

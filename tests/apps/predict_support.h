@@ -8,12 +8,11 @@
 #include <vector>
 
 #include "tensor/json.h"
+#include "tests/harness/calibration_block.h"
 
 namespace engine::apps::testing {
 
-// The calibration block of a train_app checkpoint: temperature (fitted), and an undetermined band
-// that reached `target` at `threshold` (reached = false: no threshold).
-Json calibration_block(double temperature, bool reached, double threshold, double target = 0.95);
+using engine::testing::calibration_block;  // tests/harness/calibration_block.h
 
 // An untrained model of `architecture` with train_app's metadata at `input_size` (preprocessing:
 // pad, no CLAHE, ImageNet mean and std). calibration: null for a checkpoint without one.

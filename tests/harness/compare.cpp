@@ -59,8 +59,8 @@ Comparison compare(const Tensor& actual, const Tensor& expected, double atol, do
   if (count > 0) {
     result.ok = false;
     std::ostringstream report;
-    report << count << " of " << a.size() << " elements differ (atol " << atol << ", rtol "
-           << rtol << "); max abs error " << result.max_absolute_error << ", max rel error "
+    report << count << " of " << a.size() << " elements differ (atol " << atol << ", rtol " << rtol
+           << "); max abs error " << result.max_absolute_error << ", max rel error "
            << result.max_relative_error << "; first mismatches:" << mismatches.str();
     result.report = report.str();
   }

@@ -26,8 +26,8 @@ std::vector<double> to_doubles(const Tensor& tensor);
 }  // namespace engine::testing
 
 // A doctest check with the comparison report as its message.
-#define CHECK_CLOSE(actual, expected, atol, rtol)                                     \
-  do {                                                                                \
+#define CHECK_CLOSE(actual, expected, atol, rtol)                                            \
+  do {                                                                                       \
     const auto engine_comparison = ::engine::testing::compare(actual, expected, atol, rtol); \
-    CHECK_MESSAGE(engine_comparison.ok, engine_comparison.report);                    \
+    CHECK_MESSAGE(engine_comparison.ok, engine_comparison.report);                           \
   } while (0)

@@ -20,8 +20,8 @@ double projected(const Tensor& output, const std::vector<double>& projection) {
 }  // namespace
 
 Tensor test_input(const Shape& shape, std::uint64_t seed, double low, double high, double margin) {
-  std::vector<double> values = random_uniform(shape, low, high, seed, 0, DType::Float64)
-                                   .to_vector<double>();
+  std::vector<double> values =
+      random_uniform(shape, low, high, seed, 0, DType::Float64).to_vector<double>();
   for (double& value : values) {
     if (std::abs(value) < margin) value = value < 0 ? value - margin : value + margin;
   }
@@ -49,8 +49,8 @@ GradcheckResult gradcheck(const TensorFunction& function, const std::vector<Tens
     result.report = "the function's output does not require grad";
     return result;
   }
-  const Tensor projection = random_uniform(output.shape(), -1.0, 1.0, options.projection_seed, 0,
-                                           output.dtype());
+  const Tensor projection =
+      random_uniform(output.shape(), -1.0, 1.0, options.projection_seed, 0, output.dtype());
   output.backward(projection);
   const std::vector<double> weights = projection.to(DType::Float64).to_vector<double>();
 
@@ -87,8 +87,8 @@ GradcheckResult gradcheck(const TensorFunction& function, const std::vector<Tens
   if (!result.ok) {
     std::ostringstream report;
     report << "gradient mismatch (max error " << result.max_error << " over " << result.checked
-           << " elements; atol " << options.atol << ", rtol " << options.rtol << "):"
-           << mismatches.str();
+           << " elements; atol " << options.atol << ", rtol " << options.rtol
+           << "):" << mismatches.str();
     result.report = report.str();
   }
   return result;

@@ -26,9 +26,9 @@ struct GradcheckOptions {
 
 struct GradcheckResult {
   bool ok = true;
-  double max_error = 0.0;   // largest |analytic - numeric| over all checked elements
-  std::int64_t checked = 0; // elements compared
-  std::string report;       // the first mismatches, or why the check could not run
+  double max_error = 0.0;    // largest |analytic - numeric| over all checked elements
+  std::int64_t checked = 0;  // elements compared
+  std::string report;        // the first mismatches, or why the check could not run
 };
 
 using TensorFunction = std::function<Tensor(const std::vector<Tensor>&)>;
