@@ -11,11 +11,13 @@
 #                  than the build's headers (gpu_library_probe says why that is refused)
 #   --logs DIR     also write each step's output to DIR (e.g. $OUT on the GPU machine)
 #
-# Where the NVIDIA libraries come from, first found first: the folders of LD_LIBRARY_PATH; the
-# NVIDIA wheels of python3 (on PATH, then /opt/torch/.venv/bin/python3, or GPU_CHECK_PYTHON):
-# nvidia/cu13/lib (CUDA 13 wheels: runtime, cuBLAS, NVRTC, nvJitLink), nvidia/cudnn/lib, and the
-# older one-folder-per-library layout (nvidia/cublas/lib, ...); then /usr/local/cuda. cuDNN and all
-# its sub-libraries must come from one folder, which cuDNN loads them from.
+# Where the NVIDIA libraries come from, first found first: the folders of GPU_CHECK_LIBRARY_PATH
+# (to choose by hand); the NVIDIA wheels of python3 (on PATH, then GPU_CHECK_PYTHON, then
+# /opt/torch/.venv/bin/python3): nvidia/cu13/lib (CUDA 13 wheels: runtime, cuBLAS, NVRTC,
+# nvJitLink), nvidia/cudnn/lib, and the older one-folder-per-library layout (nvidia/cublas/lib,
+# ...), which PyTorch's release pins to one tested set; the folders of LD_LIBRARY_PATH; then
+# /usr/local/cuda (a toolkit may be an older minor release than the build's headers). cuDNN and
+# all its sub-libraries must come from one folder, which cuDNN loads them from.
 #
 # Steps, each bounded (seconds; override with the variables named), 330 s in all by design, so
 # the whole check stays under 6 minutes of GPU time; --compare adds at most 240 s:
@@ -80,8 +82,12 @@ wanted=(libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libnvrtc.so.13 libnvJi
 optional=" libnvrtc.so.13 libnvJitLink.so.13 "
 
 candidates=()  # "folder|where it came from"
-IFS=: read -r -a path_folders <<<"${LD_LIBRARY_PATH:-}"
-for folder in "${path_folders[@]}"; do [[ -n "$folder" ]] && candidates+=("$folder|LD_LIBRARY_PATH"); done
+add_path_folders() {  # the folders of "$1", a colon-separated list, from variable "$2"
+  local folders folder
+  IFS=: read -r -a folders <<<"$1"
+  for folder in "${folders[@]}"; do [[ -n "$folder" ]] && candidates+=("$folder|$2"); done
+}
+add_path_folders "${GPU_CHECK_LIBRARY_PATH:-}" GPU_CHECK_LIBRARY_PATH
 wheel_folders() {  # the NVIDIA wheels' library folders of python "$1"
   timeout 20 "$1" - <<'EOF' 2>/dev/null
 import importlib.util
@@ -98,13 +104,14 @@ EOF
 pythons=()
 command -v python3 >/dev/null && pythons+=("$(command -v python3)")
 for python in "${GPU_CHECK_PYTHON:-}" /opt/torch/.venv/bin/python3; do
-  [[ -n "$python" && -x "$python" ]] && pythons+=("$python")
+  [[ -n "$python" && -x "$python" && " ${pythons[*]} " != *" $python "* ]] && pythons+=("$python")
 done
 for python in "${pythons[@]}"; do
   while read -r folder; do
     [[ -d "$folder" ]] && candidates+=("$folder|wheel of $python")
   done < <(wheel_folders "$python")
 done
+add_path_folders "${LD_LIBRARY_PATH:-}" LD_LIBRARY_PATH
 for folder in /usr/local/cuda/lib64 /usr/local/cuda/lib /usr/local/cuda/targets/x86_64-linux/lib; do
   [[ -d "$folder" ]] && candidates+=("$(cd "$folder" && pwd -P)|CUDA toolkit")
 done
@@ -130,7 +137,7 @@ for candidate in "${candidates[@]}"; do
   incomplete+="  $folder lacks$missing"$'\n'
 done
 
-echo "== NVIDIA libraries (searched: LD_LIBRARY_PATH, wheels of ${pythons[*]:-no python3}, /usr/local/cuda)"
+echo "== NVIDIA libraries (searched: GPU_CHECK_LIBRARY_PATH, wheels of ${pythons[*]:-no python3}, LD_LIBRARY_PATH, /usr/local/cuda)"
 status=0
 library_folders=()
 for library in "${wanted[@]}" libcudnn.so.9; do
@@ -148,7 +155,7 @@ done
 [[ -n "$cudnn_folder" ]] && echo "  cuDNN's $((${#cudnn_family[@]} - 1)) sub-libraries: all beside it in $cudnn_folder"
 [[ -n "$incomplete" ]] && printf 'gpu_check: cuDNN folders without every sub-library:\n%s' "$incomplete"
 if [[ $status -ne 0 ]]; then
-  echo "gpu_check: a required NVIDIA library was not found; install it or name its folder in LD_LIBRARY_PATH" >&2
+  echo "gpu_check: a required NVIDIA library was not found; name its folder in GPU_CHECK_LIBRARY_PATH" >&2
   exit 4
 fi
 search_path=""
