@@ -6,6 +6,7 @@
 #include "tensor/allocator.h"
 #include "tensor/autograd.h"
 #include "tensor/bfloat16.h"
+#include "tensor/host_reads.h"
 
 namespace engine {
 
@@ -132,6 +133,7 @@ Tensor Tensor::narrow(std::int64_t dim, std::int64_t start, std::int64_t length)
 
 Tensor Tensor::to(Device target) const {
   if (device() == target) return *this;
+  if (target.is_cpu()) note_host_read(device());
   const Tensor source = contiguous();
   Tensor result = empty(shape(), dtype(), target);
   device_runtime::copy_bytes(result.raw_data(), target, source.raw_data(), source.device(),
@@ -145,6 +147,7 @@ std::vector<T> Tensor::to_vector() const {
     throw std::logic_error(std::string("to_vector<") + name_of(DTypeOf<T>::value) + ">() on a " +
                            description());
   }
+  note_host_read(device());
   const Tensor source = contiguous();
   std::vector<T> values(static_cast<std::size_t>(numel()));
   device_runtime::copy_bytes(values.data(), Device::cpu(), source.raw_data(), source.device(),

@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "kernels/cpu/parallel.h"
+#include "kernels/cuda/mode.h"
 
 namespace engine::apps {
 
@@ -79,6 +80,21 @@ Json describe_environment(Device device, bool deterministic) {
   }
   json.set("determinism", Json(deterministic ? "deterministic" : "fast"));
   return json;
+}
+
+Json convolution_algorithms() {
+  Json list = Json::array();
+  for (const kernels::cuda::AlgorithmChoice& choice : kernels::cuda::algorithm_choices()) {
+    Json item = Json::object();
+    item.set("op", Json(choice.op));
+    item.set("problem", Json(choice.problem));
+    item.set("mode", Json(choice.mode));
+    item.set("algorithm", Json(choice.algorithm));
+    item.set("math", Json(choice.math));
+    item.set("reason", Json(choice.reason));
+    list.push_back(std::move(item));
+  }
+  return list;
 }
 
 }  // namespace engine::apps

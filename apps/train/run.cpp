@@ -194,6 +194,7 @@ RunOutcome run_training(const TrainingConfig& config, const std::string& command
   Json environment = describe_environment(device, config.deterministic);
   environment.set("libraries", Json(kernels::cuda::library_versions()));
   run.set("environment", std::move(environment));
+  run.set("convolution_algorithms", convolution_algorithms());
 
   Json results = Json::object();
   results.set("format_version", Json(1));

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <limits>
 
+#include "apps/train/step.h"
 #include "apps/train/training_parts.h"
 #include "models/weights.h"
-#include "optim/clip.h"
 #include "tensor/functions.h"
 
 namespace engine::apps {
@@ -191,20 +191,12 @@ StageResult run_stage(const TrainingConfig& config, const StageSettings& setting
       // exactly the masks an uninterrupted one would.
       model.random().set_step((static_cast<std::uint64_t>(settings.index) << 40) +
                               static_cast<std::uint64_t>(p.global_step));
-      const Tensor images_on_device = batch->images.to(device);
-      const Tensor targets = batch->targets.to(device);
-      optimizer->zero_grad();
-      const models::Model::Outputs outputs = model.forward_outputs(images_on_device);
-      const Tensor loss = training_loss(config, outputs, targets, class_weights);
-      loss.backward();
-      const double norm = config.max_gradient_norm > 0
-                              ? optim::clip_grad_norm(parameters, config.max_gradient_norm)
-                              : optim::gradient_norm(parameters);
-      const double loss_value = static_cast<double>(loss.to(Device::cpu()).item<float>());
-      if (!std::isfinite(loss_value) || !std::isfinite(norm)) {
+      const StepFigures step =
+          forward_backward(config, model, *optimizer, parameters, class_weights, *batch, device);
+      if (!std::isfinite(step.loss) || !std::isfinite(step.gradient_norm)) {
         throw TrainingDiverged(settings.name + " epoch " + std::to_string(epoch + 1) + " step " +
                                std::to_string(p.global_step) + ": the " +
-                               (std::isfinite(loss_value) ? "gradient norm" : "loss") +
+                               (std::isfinite(step.loss) ? "gradient norm" : "loss") +
                                " is not finite; training stopped. " +
                                (std::filesystem::exists(last)
                                     ? "The last good checkpoint is " + last.string()
@@ -216,8 +208,8 @@ StageResult run_stage(const TrainingConfig& config, const StageSettings& setting
       optimizer->step();
       ++p.global_step;
       const std::int64_t count = batch->targets.numel();
-      loss_total += loss_value * static_cast<double>(count);
-      correct += count_correct(outputs.logits, batch->targets);
+      loss_total += step.loss * static_cast<double>(count);
+      correct += step.correct;
       images += count;
       ++batches;
       progress.update(static_cast<long>(batches), loss_total / images, static_cast<long>(images));
@@ -262,11 +254,11 @@ StageResult run_stage(const TrainingConfig& config, const StageSettings& setting
     if (out_of_patience || p.epochs_done == settings.epochs) {
       p.result.completed = true;
       p.result.stopped_early = out_of_patience && p.epochs_done < settings.epochs;
-      p.result.stop_reason =
-          p.result.stopped_early
-              ? "stopped early: no better validation " + config.early_stopping_metric + " for " +
-                    std::to_string(config.patience) + " epochs"
-              : "completed " + std::to_string(settings.epochs) + " epochs";
+      p.result.stop_reason = p.result.stopped_early
+                                 ? "stopped early: no better validation " +
+                                       config.early_stopping_metric + " for " +
+                                       std::to_string(config.patience) + " epochs"
+                                 : "completed " + std::to_string(settings.epochs) + " epochs";
     }
     save_last(folder, model, checkpoint_info, *optimizer, p, config, settings);
     if (p.result.completed) break;

@@ -115,16 +115,6 @@ Tensor training_loss(const TrainingConfig& config, const models::Model::Outputs&
   return loss;
 }
 
-std::int64_t count_correct(const Tensor& logits, const Tensor& targets) {
-  const auto values = logits.detach().to(Device::cpu()).to(DType::Float32).to_vector<float>();
-  const auto truth = targets.to(Device::cpu()).to_vector<std::int64_t>();
-  std::int64_t correct = 0;
-  for (std::size_t n = 0; n < truth.size(); ++n) {
-    correct += ((values[2 * n + 1] >= values[2 * n]) ? 1 : 0) == truth[n];
-  }
-  return correct;
-}
-
 std::string epoch_line(const std::string& stage, const EpochRecord& r, bool improved) {
   char text[320];
   std::snprintf(text, sizeof text,

@@ -27,11 +27,19 @@ namespace {
 // No algorithm may ask for more scratch than this; cudnnFind gets at most this much.
 constexpr std::size_t maximum_workspace = std::size_t{1} << 30;
 
-struct Choice {
-  bool cudnn = false;  // false: engine_direct
+// A cuDNN algorithm acceptable for a problem in the current mode, with what running it needs.
+struct Runnable {
   int algorithm = 0;
+  std::string name;
   cudnnMathType_t math = CUDNN_DEFAULT_MATH;
   std::size_t workspace = 0;
+};
+
+// The acceptable algorithms of a problem in rank order (the first is the one that runs; the
+// others are tried in turn when it fails to execute), or none: engine_direct. `record` describes
+// the first, or engine_direct and why.
+struct Choice {
+  std::vector<Runnable> runnable;
   AlgorithmChoice record;
 };
 
@@ -41,10 +49,11 @@ bool acceptable_math(DType dtype, cudnnMathType_t math) {
   return math == CUDNN_FMA_MATH || (dtype == DType::Float64 && math == CUDNN_DEFAULT_MATH);
 }
 
-// The first acceptable candidate of `ranked`, or engine_direct with every candidate's reason.
-Choice first_acceptable(cudnnHandle_t handle, ConvolutionPass pass,
-                        const ConvolutionProblem& problem, const Descriptors& d,
-                        const std::vector<Candidate>& ranked, bool deterministic_mode) {
+// The acceptable candidates of `ranked`, in order; the record names the first, with the
+// candidates passed over before it and why, or says why none is acceptable.
+Choice acceptable_candidates(cudnnHandle_t handle, ConvolutionPass pass,
+                             const ConvolutionProblem& problem, const Descriptors& d,
+                             const std::vector<Candidate>& ranked, bool deterministic_mode) {
   Choice choice;
   std::string passed_over;
   for (const Candidate& candidate : ranked) {
@@ -67,24 +76,26 @@ Choice first_acceptable(cudnnHandle_t handle, ConvolutionPass pass,
       }
     }
     if (!rejection.empty()) {
-      passed_over += (passed_over.empty() ? "" : "; ") + name + ": " + rejection;
+      if (choice.runnable.empty()) {
+        passed_over += (passed_over.empty() ? "" : "; ") + name + ": " + rejection;
+      }
       continue;
     }
-    choice.cudnn = true;
-    choice.algorithm = candidate.algorithm;
-    choice.math = candidate.math;
-    choice.workspace = bytes;
-    choice.record.algorithm = name;
-    choice.record.math = math_name(candidate.math);
-    choice.record.reason =
-        (deterministic_mode
-             ? "first deterministic FMA-math candidate of cuDNN's heuristics"
-             : "fastest in cudnnFind (" + std::to_string(candidate.milliseconds) + " ms)") +
-        (passed_over.empty() ? std::string() : "; passed over " + passed_over);
-    return choice;
+    if (choice.runnable.empty()) {
+      choice.record.algorithm = name;
+      choice.record.math = math_name(candidate.math);
+      choice.record.reason =
+          (deterministic_mode
+               ? "first deterministic FMA-math candidate of cuDNN's heuristics"
+               : "fastest in cudnnFind (" + std::to_string(candidate.milliseconds) + " ms)") +
+          (passed_over.empty() ? std::string() : "; passed over " + passed_over);
+    }
+    choice.runnable.push_back({candidate.algorithm, name, candidate.math, bytes});
   }
-  choice.record.reason = "cuDNN offered no acceptable algorithm" +
-                         (passed_over.empty() ? std::string() : ": " + passed_over);
+  if (choice.runnable.empty()) {
+    choice.record.reason = "cuDNN offered no acceptable algorithm" +
+                           (passed_over.empty() ? std::string() : ": " + passed_over);
+  }
   return choice;
 }
 
@@ -114,7 +125,7 @@ Choice choose(Context& context, ConvolutionPass pass, const ConvolutionProblem& 
         std::string("cuDNN does not support the problem: ") + cudnnGetErrorString(status);
     return choice;
   }
-  return first_acceptable(handle, pass, problem, d, ranked, deterministic_mode);
+  return acceptable_candidates(handle, pass, problem, d, ranked, deterministic_mode);
 }
 
 struct ChoiceCache {
@@ -131,6 +142,80 @@ void note_choice(const Choice& choice) {
   note_for_trace("algorithm", choice.record.algorithm);
   note_for_trace("math", choice.record.math);
   note_for_trace("mode", choice.record.mode);
+}
+
+void mark_direct(AlgorithmChoice& record) {
+  record.algorithm = "engine_direct";
+  record.math = "none (float64 accumulation)";
+}
+
+// The choice for `key`, made on first use and remembered (in the cache and the run record).
+Choice cached_choice(Context& context, ConvolutionPass pass, const ConvolutionProblem& problem,
+                     const std::string& key, const ConvolutionBuffers& buffers,
+                     const std::string& direct_reason) {
+  ChoiceCache& choices = cache();
+  std::lock_guard<std::mutex> lock(choices.mutex);
+  auto found = choices.choices.find(key);
+  if (found != choices.choices.end()) return found->second;
+  Choice choice;
+  if (!direct_reason.empty()) {
+    choice.record.reason = direct_reason;
+  } else {
+    try {
+      const Descriptors descriptors(problem);
+      choice = choose(context, pass, problem, descriptors, buffers);
+    } catch (const cuda_detail::CudnnNotSupported& refusal) {
+      choice = Choice();
+      choice.record.reason = std::string("cuDNN does not support the problem: ") + refusal.what();
+    }
+  }
+  if (choice.runnable.empty()) mark_direct(choice.record);
+  choice.record.op = pass_name(pass);
+  choice.record.problem = problem.describe();
+  choice.record.mode = mode_name();
+  remember_algorithm_choice(choice.record);
+  return choices.choices.emplace(key, choice).first->second;
+}
+
+// Runs one candidate. A failure (cuDNN's status, or no memory for the workspace) returns false
+// and appends "<algorithm>: <error>" to `failures`; the caller tries the next candidate.
+bool try_to_execute(Context& context, ConvolutionPass pass, const ConvolutionProblem& problem,
+                    const Descriptors& d, const ConvolutionBuffers& buffers,
+                    const Runnable& candidate, std::string& failures) {
+  try {
+    if (take_planted_cudnn_failure()) {
+      throw std::runtime_error("planted by fail_next_cudnn_executions_for_testing");
+    }
+    ENGINE_CUDNN_CHECK(cudnnSetConvolutionMathType(d.convolution, candidate.math));
+    execute(context.cudnn(), pass, d, problem.dtype, candidate.algorithm, buffers,
+            context.workspace(candidate.workspace), candidate.workspace);
+    return true;
+  } catch (const std::exception& error) {
+    failures += (failures.empty() ? "" : "; ") + candidate.name + ": " + error.what();
+    return false;
+  }
+}
+
+// After the first `failed` candidates of `choice` failed to execute: the next candidate, or
+// engine_direct when none is left, replaces the cached choice (later calls of the problem start
+// from what worked) and is added to the run record with the failures as its reason.
+Choice after_failures(const std::string& key, Choice choice, std::size_t failed,
+                      const std::string& failures) {
+  choice.runnable.erase(choice.runnable.begin(),
+                        choice.runnable.begin() + static_cast<std::ptrdiff_t>(failed));
+  if (choice.runnable.empty()) {
+    mark_direct(choice.record);
+    choice.record.reason = "every acceptable cuDNN algorithm failed to execute: " + failures;
+  } else {
+    choice.record.algorithm = choice.runnable.front().name;
+    choice.record.math = math_name(choice.runnable.front().math);
+    choice.record.reason = "the next acceptable candidate, after execution failed: " + failures;
+  }
+  ChoiceCache& choices = cache();
+  std::lock_guard<std::mutex> lock(choices.mutex);
+  choices.choices[key] = choice;
+  remember_algorithm_choice(choice.record);
+  return choice;
 }
 
 }  // namespace
@@ -151,44 +236,25 @@ std::string ConvolutionProblem::describe() const {
 
 bool run_with_cudnn(Context& context, ConvolutionPass pass, const ConvolutionProblem& problem,
                     const ConvolutionBuffers& buffers, const std::string& direct_reason) {
-  const std::string problem_text = problem.describe();
-  const std::string key = std::string(pass_name(pass)) + " " + problem_text + " " + mode_name();
-  ChoiceCache& choices = cache();
-  std::unique_lock<std::mutex> lock(choices.mutex);
-  auto found = choices.choices.find(key);
-  if (found == choices.choices.end()) {
-    Choice choice;
-    if (!direct_reason.empty()) {
-      choice.record.reason = direct_reason;
-    } else {
-      try {
-        const Descriptors descriptors(problem);
-        choice = choose(context, pass, problem, descriptors, buffers);
-      } catch (const cuda_detail::CudnnNotSupported& refusal) {
-        choice = Choice();
-        choice.record.reason = std::string("cuDNN does not support the problem: ") + refusal.what();
-      }
+  const std::string key =
+      std::string(pass_name(pass)) + " " + problem.describe() + " " + mode_name();
+  Choice choice = cached_choice(context, pass, problem, key, buffers, direct_reason);
+  if (!choice.runnable.empty()) {
+    const Descriptors descriptors(problem);
+    std::string failures;
+    std::size_t attempt = 0;
+    while (attempt < choice.runnable.size() &&
+           !try_to_execute(context, pass, problem, descriptors, buffers, choice.runnable[attempt],
+                           failures)) {
+      ++attempt;
     }
-    if (!choice.cudnn) {
-      choice.record.algorithm = "engine_direct";
-      choice.record.math = "none (float64 accumulation)";
+    if (attempt > 0) {
+      choice = after_failures(key, choice, attempt, failures);
+      note_for_trace("fallback", failures);
     }
-    choice.record.op = pass_name(pass);
-    choice.record.problem = problem_text;
-    choice.record.mode = mode_name();
-    remember_algorithm_choice(choice.record);
-    found = choices.choices.emplace(key, choice).first;
   }
-  const Choice choice = found->second;
-  lock.unlock();
   note_choice(choice);
-  if (!choice.cudnn) return false;
-
-  const Descriptors descriptors(problem);
-  ENGINE_CUDNN_CHECK(cudnnSetConvolutionMathType(descriptors.convolution, choice.math));
-  execute(context.cudnn(), pass, descriptors, problem.dtype, choice.algorithm, buffers,
-          context.workspace(choice.workspace), choice.workspace);
-  return true;
+  return !choice.runnable.empty();
 }
 
 }  // namespace engine::kernels::cuda

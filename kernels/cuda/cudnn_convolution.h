@@ -11,6 +11,11 @@
 // every call notes "algorithm", "math" and "mode" on its trace line. When no candidate is
 // acceptable, or the caller says cuDNN cannot express the problem, the choice is "engine_direct"
 // and the caller runs the direct kernels (convolution_direct.h).
+// When the chosen algorithm fails to execute (cuDNN refuses a combination its ranking offered,
+// e.g. for float64 NHWC, depthwise or odd channel counts, or its workspace cannot be allocated),
+// the next acceptable candidate runs, then engine_direct; what worked replaces the cached choice,
+// is added to algorithm_choices() with the failures as its reason, and the call's trace line
+// notes the failures as "fallback". A failure of engine_direct itself is thrown.
 #pragma once
 
 #include <cstdint>

@@ -12,6 +12,7 @@ namespace engine::kernels::cuda {
 namespace {
 
 std::atomic<bool> deterministic_mode{true};
+std::atomic<int> planted_cudnn_failures{0};
 
 struct Registry {
   std::mutex mutex;
@@ -39,6 +40,17 @@ std::vector<AlgorithmChoice> algorithm_choices() {
   Registry& record = registry();
   std::lock_guard<std::mutex> lock(record.mutex);
   return record.choices;
+}
+
+void fail_next_cudnn_executions_for_testing(int count) { planted_cudnn_failures.store(count); }
+
+bool take_planted_cudnn_failure() {
+  int left = planted_cudnn_failures.load();
+  // Only while some are left, also when convolutions on several threads race for the last one.
+  while (left > 0) {
+    if (planted_cudnn_failures.compare_exchange_weak(left, left - 1)) return true;
+  }
+  return false;
 }
 
 }  // namespace engine::kernels::cuda

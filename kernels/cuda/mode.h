@@ -37,6 +37,11 @@ struct AlgorithmChoice {
 // Every choice made in this process so far, in the order made (for run records).
 std::vector<AlgorithmChoice> algorithm_choices();
 
+// For tests of the convolutions' fallback (kernels/cuda/cudnn_convolution.h): the next `count`
+// cuDNN convolution executions fail as if cuDNN had refused them, so that the next candidate and
+// then engine_direct run. 0 ends it. (No effect in a CPU-only build.)
+void fail_next_cudnn_executions_for_testing(int count);
+
 // The CUDA runtime and driver, cuDNN and cuBLAS versions, e.g.
 // "CUDA runtime 13.0, driver 13.0, cuDNN 9.19.0, cuBLAS 13.0.0".
 std::string library_versions();

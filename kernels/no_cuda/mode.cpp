@@ -15,5 +15,6 @@ bool deterministic() { return deterministic_mode.load(); }
 const char* mode_name() { return deterministic() ? "deterministic" : "fast"; }
 std::vector<AlgorithmChoice> algorithm_choices() { return {}; }
 std::string library_versions() { return "built without CUDA"; }
+void fail_next_cudnn_executions_for_testing(int) {}
 
 }  // namespace engine::kernels::cuda

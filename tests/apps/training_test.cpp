@@ -43,6 +43,8 @@ TEST_CASE("a short phantom run learns and leaves a complete run folder") {
   const Json results = read_json(outcome.results_file);
   CHECK(results.at("kind").as_string() == "single");
   CHECK(results.at("data").at("synthetic").as_bool());
+  // The CUDA convolutions' algorithm choices: none on the CPU.
+  CHECK(results.at("run").at("convolution_algorithms").as_array().empty());
   const Json& model = results.at("models").as_array().at(0);
   CHECK(model.at("architecture").as_string() == "resnet18");
   CHECK(model.at("history").as_array().size() == 6);

@@ -3,6 +3,7 @@
 // stride 2, odd sizes, channel counts around 32), plus asymmetric padding and degenerate sizes;
 // the CPU side is the loop-level reference (float64 sums). Also: cuDNN really runs them, and the
 // trace and run records name its algorithm.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -158,29 +159,101 @@ struct ModeGuard {
   ~ModeGuard() { kernels::cuda::set_deterministic(previous); }
 };
 
+// "[3,7,7,31]", as ConvolutionProblem::describe() writes extents: to_string's without spaces.
+std::string extents(const Shape& shape) {
+  std::string text = to_string(shape);
+  text.erase(std::remove(text.begin(), text.end(), ' '), text.end());
+  return text;
+}
+
+// Prints (for the GPU log) the algorithm each pass of case `c` ran with, and checks each choice:
+// a cuDNN algorithm (with FMA math in deterministic float32), or engine_direct with its reason.
+// Grouped, depthwise and float64 problems may correctly fall back to a later cuDNN candidate or
+// to engine_direct (cudnn_convolution.h), and the parity checks hold either way; a plain float32
+// convolution (one group, symmetric padding) must run in cuDNN.
+void report_choices(const ConvolutionCase& c, DType dtype) {
+  const std::string prefix =
+      dtype_name(dtype) + " x" + extents(c.x) + " w" + extents(weight_shape(c));
+  const bool plain = dtype == DType::Float32 && c.geometry.groups == 1 &&
+                     c.geometry.pad_top == c.geometry.pad_bottom &&
+                     c.geometry.pad_left == c.geometry.pad_right;
+  int choices = 0;
+  for (const kernels::cuda::AlgorithmChoice& choice : kernels::cuda::algorithm_choices()) {
+    if (choice.mode != "deterministic" || choice.problem.rfind(prefix, 0) != 0) continue;
+    ++choices;
+    MESSAGE(describe(c) << ", " << dtype_name(dtype) << ", " << choice.op << ": "
+                        << choice.algorithm << ", " << choice.math << " (" << choice.reason << ")");
+    if (choice.algorithm == "engine_direct") {
+      CHECK_FALSE(plain);
+      CHECK_FALSE(choice.reason.empty());
+    } else {
+      CHECK(choice.algorithm.rfind("CUDNN_CONVOLUTION_", 0) == 0);
+      if (dtype == DType::Float32) CHECK(choice.math == "CUDNN_FMA_MATH");
+    }
+  }
+  CHECK(choices >= 3);  // one per pass, more where a choice was replaced after a failure
+}
+
 }  // namespace
 
-TEST_CASE("conv2d in float32: parity, and cuDNN runs every case with symmetric padding") {
+TEST_CASE("conv2d in float32: parity, and the algorithm of every case (cuDNN for plain ones)") {
   for (const ConvolutionCase& c : cases()) {
     INFO(describe(c));
     check_case(c, DType::Float32);
-  }
-  // Deterministic-mode choices must be cuDNN algorithms with FMA math; engine_direct is meant for
-  // asymmetric padding only. (Choices made by other tests are held to the same rule.)
-  for (const kernels::cuda::AlgorithmChoice& choice : kernels::cuda::algorithm_choices()) {
-    if (choice.mode != "deterministic" || choice.problem.rfind("float32", 0) != 0) continue;
-    if (choice.reason.rfind("asymmetric padding", 0) == 0) continue;
-    INFO(choice.op << " " << choice.problem << ": " << choice.algorithm << ", " << choice.reason);
-    CHECK(choice.algorithm.rfind("CUDNN_CONVOLUTION_", 0) == 0);
-    CHECK(choice.math == "CUDNN_FMA_MATH");
+    report_choices(c, DType::Float32);
   }
 }
 
-TEST_CASE("conv2d in float64: parity") {
+TEST_CASE("conv2d in float64: parity, and the algorithm of every case") {
   for (const ConvolutionCase& c : cases()) {
     INFO(describe(c));
     check_case(c, DType::Float64);
+    report_choices(c, DType::Float64);
   }
+}
+
+TEST_CASE(
+    "an algorithm that fails to execute gives way to the next candidate, then engine_direct") {
+  struct PlantedFailures {
+    explicit PlantedFailures(int count) {
+      kernels::cuda::fail_next_cudnn_executions_for_testing(count);
+    }
+    ~PlantedFailures() { kernels::cuda::fail_next_cudnn_executions_for_testing(0); }
+  };
+  // Shapes no other test uses, so that each makes its own choices.
+  const ConvolutionCase once{{2, 11, 11, 8}, 12, geometry(3, 3, 1, 1, 1), false};
+  const ConvolutionCase always{{2, 13, 13, 8}, 12, geometry(3, 3, 1, 1, 1), false};
+  {
+    const PlantedFailures planted(1);  // the forward pass's first candidate fails
+    check_case(once, DType::Float32);
+  }
+  {
+    const PlantedFailures planted(1000);  // every candidate of every pass fails
+    check_case(always, DType::Float32);
+  }
+  int replaced = 0, direct = 0;
+  for (const kernels::cuda::AlgorithmChoice& choice : kernels::cuda::algorithm_choices()) {
+    const bool is_once = choice.problem.rfind("float32 x[2,11,11,8]", 0) == 0;
+    const bool is_always = choice.problem.rfind("float32 x[2,13,13,8]", 0) == 0;
+    if (!is_once && !is_always) continue;
+    MESSAGE(choice.op << " " << choice.problem << ": " << choice.algorithm << " (" << choice.reason
+                      << ")");
+    const bool after_failure = choice.reason.find("planted by") != std::string::npos;
+    if (is_once && after_failure) {
+      ++replaced;
+      CHECK(choice.op == "conv2d_forward");
+      // The next candidate when cuDNN offered two or more, else engine_direct.
+      CHECK((choice.algorithm.rfind("CUDNN_CONVOLUTION_FWD_ALGO_", 0) == 0 ||
+             choice.algorithm == "engine_direct"));
+    }
+    if (is_always && after_failure) {
+      ++direct;
+      CHECK(choice.algorithm == "engine_direct");
+      CHECK(choice.reason.rfind("every acceptable cuDNN algorithm failed to execute", 0) == 0);
+    }
+  }
+  CHECK(replaced == 1);  // replaced once, then the cached replacement ran (parity's second run)
+  CHECK(direct == 3);    // each pass
 }
 
 TEST_CASE("the trace and the run record name the cuDNN algorithm and math of each pass") {

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "optim/clip.h"
+#include "tensor/host_reads.h"
 #include "tests/optim/optim_test_support.h"
 
 namespace engine::optim::testing {
@@ -80,6 +81,40 @@ TEST_CASE("non-finite gradients are reported and not clipped") {
     CHECK_FALSE(gradients_are_finite(parameters));
     CHECK(std::isinf(clip_grad_norm(parameters, 1.0)));
     CHECK_CLOSE(parameters[0].tensor.grad(), expected({3, 4}), 0.0, 0.0);
+  }
+}
+
+TEST_CASE("the squared norms go into one float64 vector at the slots asked for, read nothing") {
+  // One float32 and one float64 gradient: each squared norm in its own dtype, widened exactly.
+  std::vector<Parameter> parameters = {parameter_of("a", {0, 0}, DType::Float32),
+                                       parameter_of("none", {0}, DType::Float32),
+                                       parameter_of("b", {0, 0}, DType::Float64)};
+  set_gradient(parameters[0], {0.1, 0.2});
+  set_gradient(parameters[2], {0.1, 0.2});
+  CHECK(defined_gradients(parameters) == 2);
+  Tensor output = Tensor::full({4}, -7.0, DType::Float64);
+  const std::int64_t before = host_reads(DeviceKind::CPU);
+  write_squared_gradient_norms(parameters, output, 1);
+  clip_to_norm(parameters, 13.0, 100.0);
+  CHECK(host_reads(DeviceKind::CPU) == before);
+  const double* values = output.data<double>();
+  const float a0 = 0.1f, a1 = 0.2f;
+  CHECK(values[0] == -7.0);
+  CHECK(values[1] == static_cast<double>(static_cast<float>(double{a0} * a0 + double{a1} * a1)));
+  CHECK(values[2] == 0.1 * 0.1 + 0.2 * 0.2);
+  CHECK(values[3] == -7.0);
+  CHECK(norm_from_squares({values + 1, 2}) == std::sqrt(values[1] + values[2]));
+}
+
+TEST_CASE("gradient_norm, clip_grad_norm and gradients_are_finite read the host once each") {
+  const std::vector<Parameter> parameters = example(DType::Float32);
+  for (int call = 0; call < 3; ++call) {
+    INFO("call " << call);
+    const std::int64_t before = host_reads(DeviceKind::CPU);
+    if (call == 0) CHECK(gradient_norm(parameters) == 13.0);
+    if (call == 1) CHECK(clip_grad_norm(parameters, 26.0) == 13.0);
+    if (call == 2) CHECK(gradients_are_finite(parameters));
+    CHECK(host_reads(DeviceKind::CPU) - before == 1);
   }
 }
 
