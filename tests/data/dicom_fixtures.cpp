@@ -134,6 +134,17 @@ DicomNode dicom_us(std::uint16_t value) {
   return node;
 }
 
+DicomSpec dicom_spec_of(const Image& image) {
+  DicomSpec spec;
+  spec.rows = image.height;
+  spec.columns = image.width;
+  spec.bits_allocated = image.bit_depth > 8 ? 16 : 8;
+  spec.bits_stored = image.bit_depth;
+  spec.high_bit = image.bit_depth - 1;
+  spec.values.assign(image.pixels.begin(), image.pixels.end());
+  return spec;
+}
+
 std::vector<std::uint8_t> make_dicom(const DicomSpec& spec) {
   const std::string sop_class = "1.2.840.10008.5.1.4.1.1.1";  // Computed Radiography
   const std::string instance = "1.2.826.0.1.3680043.10.1234.1";

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "data/image.h"
+
 namespace engine::data::testing {
 
 struct DicomNode;
@@ -44,6 +46,10 @@ constexpr std::uint32_t dicom_tag(std::uint16_t group, std::uint16_t element) {
 }
 DicomNode dicom_text(const std::string& vr, const std::string& text);
 DicomNode dicom_us(std::uint16_t value);
+
+// A spec holding an 8- or 16-bit gray Image's samples as they are (MONOCHROME2, unsigned, Bits
+// Stored = the image's bit depth): the DICOM a careful conversion of that PNG would give.
+DicomSpec dicom_spec_of(const Image& image);
 
 // The Part 10 file: preamble, DICM, meta information, then SOP class/instance (CR), the pixel
 // description, the extra attributes and the pixel data, in tag order.
