@@ -176,9 +176,11 @@ std::size_t parse_element(const Cursor& cursor, std::size_t position, int depth,
     top->pixel_data_offset = header.value_offset;
     top->pixel_data_vr = header.vr.empty() ? "OW" : header.vr;
   }
-  if (is_pixel_data && header.length == undefined_length) {
-    top->pixel_data_encapsulated = true;
-    next = parse_fragments(cursor, header, *top);
+  if (header.tag == pixel_data_tag && header.length == undefined_length) {
+    // Compressed pixel data; inside a sequence item (an icon image) it is walked, not kept.
+    ParsedFile icon;
+    if (is_pixel_data) top->pixel_data_encapsulated = true;
+    next = parse_fragments(cursor, header, is_pixel_data ? *top : icon);
   } else if (header.vr == "SQ" || header.length == undefined_length ||
              (cursor.implicit_vr && is_known_sequence(header.tag))) {
     if (header.vr != "SQ" && header.vr != "UN" && !header.vr.empty()) {
@@ -194,7 +196,9 @@ std::size_t parse_element(const Cursor& cursor, std::size_t position, int depth,
     next = header.value_offset + header.length;
     if (is_pixel_data) top->native_pixels = element.value;
   }
-  dataset.elements.emplace(header.tag, std::move(element));
+  if (!dataset.elements.emplace(header.tag, std::move(element)).second && top != nullptr) {
+    cursor.fail(position, "element " + tag_text(header.tag) + " appears twice in the data set");
+  }
   return next;
 }
 

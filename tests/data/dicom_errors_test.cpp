@@ -66,7 +66,7 @@ TEST_CASE("dicom errors: every truncation of a valid file is an error naming the
 
 TEST_CASE("dicom errors: wrong value lengths and values name the attribute") {
   DicomSpec spec = small();
-  spec.extra[dicom_tag(0x0028, 0x0010)] = DicomNode{"US", "", {2, 0}, {}, {}};
+  spec.extra[dicom_tag(0x0028, 0x0010)] = data::testing::dicom_words("US", {2, 0});
   CHECK(error_of(spec).starts_with(
       "bad.dcm: DICOM Rows (0028,0010) is 4 bytes long; a US value is 2 bytes (value at byte "));
   spec = small();
@@ -74,7 +74,7 @@ TEST_CASE("dicom errors: wrong value lengths and values name the attribute") {
   CHECK(error_of(spec).starts_with("bad.dcm: DICOM Columns (0028,0011) has VR DS, expected US"));
   spec = small();
   spec.extra.erase(dicom_tag(0x0028, 0x0010));
-  spec.extra[dicom_tag(0x0028, 0x0010)] = DicomNode{"US", "", {}, {}, {}};
+  spec.extra[dicom_tag(0x0028, 0x0010)] = data::testing::dicom_words("US", {});
   CHECK(
       error_of(spec).starts_with("bad.dcm: DICOM Rows (0028,0010) is missing or empty (value at "
                                  "byte "));
@@ -153,7 +153,8 @@ TEST_CASE("dicom errors: colour, several frames and unsupported pixel descriptio
         "bad.dcm: DICOM pixel description is inconsistent (Bits Allocated 16, "
         "Bits Stored 16, High Bit 16, Pixel Representation 0)");
   spec = small();
-  spec.extra[dicom_tag(0x0028, 0x3000)] = DicomNode{"SQ", "", {}, {}, {{}}};
+  spec.extra[dicom_tag(0x0028, 0x3000)] =
+      data::testing::dicom_sequence({data::testing::DicomElements{}});
   CHECK(error_of(spec) ==
         "bad.dcm: DICOM Modality LUT Sequence (0028,3000) is present; only "
         "Rescale Slope/Intercept is supported as the modality transform");
@@ -164,13 +165,39 @@ TEST_CASE("dicom errors: colour, several frames and unsupported pixel descriptio
       "supported"));
 }
 
+TEST_CASE("dicom: an icon's compressed pixel data inside a sequence item is walked past") {
+  DicomSpec spec = small();
+  DicomNode icon_pixels;
+  icon_pixels.vr = "OB";
+  icon_pixels.fragments = {{0xFF, 0xD8, 0xFF, 0xD9}};
+  data::testing::DicomElements icon;
+  icon[dicom_tag(0x7FE0, 0x0010)] = icon_pixels;
+  spec.extra[dicom_tag(0x0088, 0x0200)] = data::testing::dicom_sequence({icon});
+  for (const auto syntax :
+       {data::testing::DicomSyntax::ExplicitLittle, data::testing::DicomSyntax::ImplicitLittle}) {
+    spec.syntax = syntax;
+    CHECK(data::decode_image(data::testing::make_dicom(spec), "icon.dcm").pixels ==
+          std::vector<std::uint16_t>{0, 1, 2, 3, 4, 5, 6, 7});
+  }
+}
+
+TEST_CASE("dicom errors: a top-level element twice is refused") {
+  std::vector<std::uint8_t> file = data::testing::make_dicom(small());
+  const std::size_t pixels = data::testing::dicom_pixel_data_offset(file);
+  const std::vector<std::uint8_t> element(file.begin() + pixels - 12, file.end());
+  file.insert(file.end(), element.begin(), element.end());
+  CHECK(error_of(file) ==
+        "bad.dcm: DICOM element (7FE0,0010) appears twice in the data set (at "
+        "byte " +
+            std::to_string(file.size() - element.size()) + ")");
+}
+
 TEST_CASE("dicom errors: structure: nesting, delimiters, encapsulation, a missing preamble") {
   DicomSpec spec = small();
-  DicomNode nested{"SQ", "", {}, {}, {}};
+  DicomNode nested = data::testing::dicom_sequence({});
   for (int depth = 0; depth < 20; ++depth) {
-    DicomNode outer{
-        "SQ", "", {}, {}, {data::testing::DicomElements{{dicom_tag(0x0040, 0xA730), nested}}}};
-    nested = outer;
+    nested = data::testing::dicom_sequence(
+        {data::testing::DicomElements{{dicom_tag(0x0040, 0xA730), nested}}});
   }
   spec.extra[dicom_tag(0x0040, 0xA730)] = nested;
   CHECK(error_of(spec).starts_with("bad.dcm: DICOM sequences are nested too deeply"));

@@ -78,6 +78,17 @@ struct Encoder {
       header(0xFFFEE0DDu, "", 0);
       return;
     }
+    if (!node.fragments.empty()) {
+      header(tag, "OB", 0xFFFFFFFFu);
+      header(0xFFFEE000u, "", 0);  // an empty basic offset table
+      for (std::vector<std::uint8_t> fragment : node.fragments) {
+        if (fragment.size() % 2) fragment.push_back(0);
+        header(0xFFFEE000u, "", static_cast<std::uint32_t>(fragment.size()));
+        out.insert(out.end(), fragment.begin(), fragment.end());
+      }
+      header(0xFFFEE0DDu, "", 0);
+      return;
+    }
     std::vector<std::uint8_t> value;
     if (!node.words.empty()) {
       Encoder words{big_endian, implicit_vr, {}};
@@ -107,14 +118,10 @@ std::vector<std::uint16_t> pixel_words(const DicomSpec& spec) {
 
 std::vector<std::uint8_t> encapsulated(const std::vector<std::vector<std::uint8_t>>& fragments) {
   Encoder encoder;
-  encoder.header(0x7FE00010u, "OB", 0xFFFFFFFFu);
-  encoder.header(0xFFFEE000u, "", 0);  // an empty basic offset table
-  for (std::vector<std::uint8_t> fragment : fragments) {
-    if (fragment.size() % 2) fragment.push_back(0);
-    encoder.header(0xFFFEE000u, "", static_cast<std::uint32_t>(fragment.size()));
-    encoder.out.insert(encoder.out.end(), fragment.begin(), fragment.end());
-  }
-  encoder.header(0xFFFEE0DDu, "", 0);
+  DicomNode pixels;
+  pixels.vr = "OB";
+  pixels.fragments = fragments;
+  encoder.element(0x7FE00010u, pixels);
   return encoder.out;
 }
 
@@ -127,10 +134,26 @@ DicomNode dicom_text(const std::string& vr, const std::string& text) {
   return node;
 }
 
-DicomNode dicom_us(std::uint16_t value) {
+DicomNode dicom_us(std::uint16_t value) { return dicom_words("US", {value}); }
+
+DicomNode dicom_words(const std::string& vr, std::vector<std::uint16_t> words) {
   DicomNode node;
-  node.vr = "US";
-  node.words = {value};
+  node.vr = vr;
+  node.words = std::move(words);
+  return node;
+}
+
+DicomNode dicom_raw(const std::string& vr, std::vector<std::uint8_t> bytes) {
+  DicomNode node;
+  node.vr = vr;
+  node.raw = std::move(bytes);
+  return node;
+}
+
+DicomNode dicom_sequence(std::vector<DicomElements> items) {
+  DicomNode node;
+  node.vr = "SQ";
+  node.items = std::move(items);
   return node;
 }
 
@@ -152,7 +175,7 @@ std::vector<std::uint8_t> make_dicom(const DicomSpec& spec) {
       spec.fragments.empty() ? syntax_uid(spec.syntax) : spec.encapsulated_syntax_uid;
   Encoder meta;
   DicomElements meta_elements;
-  meta_elements[dicom_tag(0x0002, 0x0001)] = DicomNode{"OB", "", {}, {0, 1}, {}};
+  meta_elements[dicom_tag(0x0002, 0x0001)] = dicom_raw("OB", {0, 1});
   meta_elements[dicom_tag(0x0002, 0x0002)] = dicom_text("UI", sop_class);
   meta_elements[dicom_tag(0x0002, 0x0003)] = dicom_text("UI", instance);
   meta_elements[dicom_tag(0x0002, 0x0010)] = dicom_text("UI", syntax);
@@ -186,12 +209,12 @@ std::vector<std::uint8_t> make_dicom(const DicomSpec& spec) {
     const std::vector<std::uint8_t> pixels = encapsulated(spec.fragments);
     body.out.insert(body.out.end(), pixels.begin(), pixels.end());
   } else if (spec.bits_allocated == 8) {
-    DicomNode pixels{"OB", "", {}, {}, {}};
+    DicomNode pixels = dicom_raw("OB", {});
     for (const std::uint16_t w : pixel_words(spec))
       pixels.raw.push_back(static_cast<std::uint8_t>(w));
     body.element(dicom_tag(0x7FE0, 0x0010), pixels);
   } else {
-    body.element(dicom_tag(0x7FE0, 0x0010), DicomNode{"OW", "", pixel_words(spec), {}, {}});
+    body.element(dicom_tag(0x7FE0, 0x0010), dicom_words("OW", pixel_words(spec)));
   }
   file.insert(file.end(), body.out.begin(), body.out.end());
   return file;

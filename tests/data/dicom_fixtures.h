@@ -23,6 +23,7 @@ struct DicomNode {
   std::vector<std::uint16_t> words;
   std::vector<std::uint8_t> raw;
   std::vector<DicomElements> items;
+  std::vector<std::vector<std::uint8_t>> fragments;  // encapsulated (undefined length) OB
 };
 
 enum class DicomSyntax { ImplicitLittle, ExplicitLittle, ExplicitBig };
@@ -46,6 +47,9 @@ constexpr std::uint32_t dicom_tag(std::uint16_t group, std::uint16_t element) {
 }
 DicomNode dicom_text(const std::string& vr, const std::string& text);
 DicomNode dicom_us(std::uint16_t value);
+DicomNode dicom_words(const std::string& vr, std::vector<std::uint16_t> words);  // US, SS, OW
+DicomNode dicom_raw(const std::string& vr, std::vector<std::uint8_t> bytes);     // OB, UN
+DicomNode dicom_sequence(std::vector<DicomElements> items);
 
 // A spec holding an 8- or 16-bit gray Image's samples as they are (MONOCHROME2, unsigned, Bits
 // Stored = the image's bit depth): the DICOM a careful conversion of that PNG would give.

@@ -188,11 +188,11 @@ TEST_CASE("dicom: LINEAR_EXACT and SIGMOID windows") {
 TEST_CASE("dicom: a VOI LUT Sequence wins over the window; --dicom-window none ignores both") {
   DicomSpec spec = spec_of({-5, -4, -3, -2, -1, 0, 100, -100}, 16, 16, true);
   data::testing::DicomElements item;
-  DicomNode descriptor{"SS", "", {4, static_cast<std::uint16_t>(-4), 12}, {}, {}};
+  DicomNode descriptor = data::testing::dicom_words("SS", {4, static_cast<std::uint16_t>(-4), 12});
   item[dicom_tag(0x0028, 0x3002)] = descriptor;
   item[dicom_tag(0x0028, 0x3003)] = dicom_text("LO", "BONE");
-  item[dicom_tag(0x0028, 0x3006)] = DicomNode{"OW", "", {10, 20, 4000, 4095}, {}, {}};
-  spec.extra[dicom_tag(0x0028, 0x3010)] = DicomNode{"SQ", "", {}, {}, {item}};
+  item[dicom_tag(0x0028, 0x3006)] = data::testing::dicom_words("OW", {10, 20, 4000, 4095});
+  spec.extra[dicom_tag(0x0028, 0x3010)] = data::testing::dicom_sequence({item});
   spec.extra[dicom_tag(0x0028, 0x1050)] = decimal("0");
   spec.extra[dicom_tag(0x0028, 0x1051)] = decimal("10");
   for (const DicomSyntax syntax :

@@ -59,9 +59,9 @@ int main(int argc, char** argv) {
   write(folder, "signed_window.dcm", testing::make_dicom(spec));
   spec = gradient(12);
   testing::DicomElements item;
-  item[dicom_tag(0x0028, 0x3002)] = testing::DicomNode{"US", "", {4, 0, 12}, {}, {}};
-  item[dicom_tag(0x0028, 0x3006)] = testing::DicomNode{"OW", "", {1, 2, 3, 4}, {}, {}};
-  spec.extra[dicom_tag(0x0028, 0x3010)] = testing::DicomNode{"SQ", "", {}, {}, {item}};
+  item[dicom_tag(0x0028, 0x3002)] = testing::dicom_words("US", {4, 0, 12});
+  item[dicom_tag(0x0028, 0x3006)] = testing::dicom_words("OW", {1, 2, 3, 4});
+  spec.extra[dicom_tag(0x0028, 0x3010)] = testing::dicom_sequence({item});
   write(folder, "voi_lut.dcm", testing::make_dicom(spec));
   const std::vector<std::uint8_t> eight = testing::make_dicom(gradient(8));
   const std::vector<std::uint8_t> twelve = testing::make_dicom(gradient(12));
