@@ -28,10 +28,12 @@ void cache_one(const Record& record, const PreprocessConfig& config, CacheEntry&
   const std::vector<std::uint8_t> bytes = read_file_bytes(record.file);
   entry.record = record;
   entry.sha256 = sha256_hex(bytes);
-  const Image decoded = decode_image(bytes, record.file.string(), config.limits);
+  const Image decoded =
+      decode_image(bytes, record.file.string(), config.limits, config.dicom_window);
   entry.source_width = decoded.width;
   entry.source_height = decoded.height;
   entry.source_bit_depth = decoded.bit_depth;
+  entry.dicom = decoded.dicom;
   const FloatImage processed = preprocess(decoded, config);
   double sum = 0;
   for (std::size_t i = 0; i < processed.pixels.size(); ++i) {

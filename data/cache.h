@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@ struct PreprocessConfig {
   bool use_clahe = false;
   ClaheConfig clahe;
   DecodeLimits limits;
+  DicomWindow dicom_window = DicomWindow::File;  // DICOM only: the file's VOI, or the full range
 };
 
 // The deterministic part of preprocessing for one decoded image: to [0, 1], resize, CLAHE.
@@ -53,7 +55,8 @@ struct CacheEntry {
   int source_width = 0;
   int source_height = 0;
   int source_bit_depth = 0;
-  float mean = 0;  // mean gray value of the cached image, in [0, 1]
+  float mean = 0;                          // mean gray value of the cached image, in [0, 1]
+  std::shared_ptr<const DicomInfo> dicom;  // a DICOM file's metadata (never patient data)
 };
 
 class ImageCache {

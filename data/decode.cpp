@@ -2,9 +2,11 @@
 
 #include <stb_image.h>
 
+#include <cctype>
 #include <climits>
 #include <memory>
 
+#include "data/dicom.h"
 #include "data/error.h"
 #include "data/file.h"
 #include "data/format_check.h"
@@ -63,9 +65,22 @@ FloatImage to_unit_range(const Image& image) {
   return result;
 }
 
+const char* dicom_window_name(DicomWindow window) {
+  return window == DicomWindow::None ? "none" : "file";
+}
+
+bool has_image_extension(const std::filesystem::path& file) {
+  std::string extension = file.extension().string();
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return extension == ".png" || extension == ".jpg" || extension == ".jpeg" || extension == ".dcm";
+}
+
 Image decode_image(std::span<const std::uint8_t> bytes, const std::string& source,
-                   const DecodeLimits& limits) {
+                   const DecodeLimits& limits, DicomWindow window) {
   if (bytes.empty()) throw DataError(source + ": file is empty");
+  if (detect_format(bytes, source) == ImageFormat::Dicom) {
+    return decode_dicom(bytes, source, limits, window);
+  }
   if (bytes.size() > static_cast<std::size_t>(INT_MAX)) {
     throw DataError(source + ": file is larger than 2 GiB, more than any radiograph needs");
   }
@@ -126,8 +141,9 @@ Image decode_image(std::span<const std::uint8_t> bytes, const std::string& sourc
   return image;
 }
 
-Image read_image(const std::filesystem::path& file, const DecodeLimits& limits) {
-  return decode_image(read_file_bytes(file), file.string(), limits);
+Image read_image(const std::filesystem::path& file, const DecodeLimits& limits,
+                 DicomWindow window) {
+  return decode_image(read_file_bytes(file), file.string(), limits, window);
 }
 
 }  // namespace engine::data

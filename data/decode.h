@@ -1,4 +1,6 @@
-// Decoding PNG and JPEG files to a gray Image through stb_image.
+// Decoding PNG, JPEG and DICOM files to a gray Image: PNG and JPEG through stb_image, DICOM
+// through data/dicom.h (a file with "DICM" after its 128-byte preamble; see that header for what
+// is supported and how its values become gray).
 //
 // Accepted: PNG of every colour type (gray, gray+alpha, RGB, RGBA, palette) at 8 or 16 bits (1-,
 // 2- and 4-bit gray are widened to 8 bits by stb_image), and baseline/progressive 8-bit JPEG.
@@ -9,9 +11,9 @@
 // transparent pixel holds no radiographic signal and a radiograph's background is black.
 //
 // Every failure is a DataError "<file>: <what>": a missing or empty file, a file that is not a
-// PNG or JPEG, a truncated or corrupt one, zero width or height, or more pixels than the limit.
-// The size is read from the header before anything is decoded, so a forged header cannot make
-// the decoder allocate gigabytes.
+// PNG, JPEG or DICOM file, a truncated or corrupt one, zero width or height, or more pixels than
+// the limit. The size is read from the header before anything is decoded, so a forged header cannot
+// make the decoder allocate gigabytes.
 #pragma once
 
 #include <cstdint>
@@ -29,10 +31,21 @@ struct DecodeLimits {
   std::int64_t max_pixels = 50'000'000;
 };
 
+// Whether a DICOM file's own VOI (VOI LUT Sequence, else Window Center/Width) maps its values to
+// gray (File), or the full stored range does (None: train_app's and predict_app's
+// --dicom-window none). No effect on PNG and JPEG.
+enum class DicomWindow { File, None };
+const char* dicom_window_name(DicomWindow window);  // "file" or "none"
+
 // Decodes `bytes`; `source` names the file in errors.
 Image decode_image(std::span<const std::uint8_t> bytes, const std::string& source,
-                   const DecodeLimits& limits = {});
+                   const DecodeLimits& limits = {}, DicomWindow window = DicomWindow::File);
 // Reads and decodes a file.
-Image read_image(const std::filesystem::path& file, const DecodeLimits& limits = {});
+Image read_image(const std::filesystem::path& file, const DecodeLimits& limits = {},
+                 DicomWindow window = DicomWindow::File);
+
+// Whether a folder walk takes this file as an image: .png, .jpg, .jpeg or .dcm in any letter
+// case (a DICOM file named otherwise is read when given by name or listed in a manifest).
+bool has_image_extension(const std::filesystem::path& file);
 
 }  // namespace engine::data

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstring>
 
+#include "data/dicom.h"
+#include "data/dicom_parse.h"
 #include "data/error.h"
 
 namespace engine::data {
@@ -124,9 +126,11 @@ void check_huffman_tables(std::span<const std::uint8_t> bytes, std::size_t begin
 // check that those tables were ever defined and then reads uninitialised tables, and past
 // their ends (found by fuzzing). Which tables a scan uses: in a sequential frame both; in a
 // progressive frame DC scans (spectral start 0) use the DC table on their first pass only and AC
-// scans use the AC table.
+// scans use the AC table; a lossless frame (SOF3, as DICOM JPEG lossless uses) has only DC-style
+// tables, so its scans use the DC table alone.
 void check_scan_tables(std::span<const std::uint8_t> bytes, std::size_t begin, std::size_t end,
-                       bool progressive, const DefinedTables& defined, const std::string& source) {
+                       bool progressive, bool lossless, const DefinedTables& defined,
+                       const std::string& source) {
   const auto fail = [&](const std::string& what) {
     return DataError(source + ": JPEG scan header at byte " + std::to_string(begin - 4) + " " +
                      what);
@@ -138,7 +142,7 @@ void check_scan_tables(std::span<const std::uint8_t> bytes, std::size_t begin, s
   const std::uint8_t spectral_start = bytes[begin + 1 + 2 * components];
   const std::uint8_t approximation_high = bytes[begin + 3 + 2 * components] >> 4;
   const bool uses_dc = !progressive || (spectral_start == 0 && approximation_high == 0);
-  const bool uses_ac = !progressive || spectral_start > 0;
+  const bool uses_ac = !lossless && (!progressive || spectral_start > 0);
   for (std::size_t c = 0; c < components; ++c) {
     const std::uint8_t tables = bytes[begin + 2 + 2 * c];
     const int dc = tables >> 4, ac = tables & 15;
@@ -164,7 +168,7 @@ void check_jpeg(std::span<const std::uint8_t> bytes, const std::string& source,
                                    : ": JPEG has no image data (no start-of-scan marker)"));
   };
   std::size_t position = 2;  // after the start-of-image marker
-  bool has_frame = false, has_scan = false, progressive = false;
+  bool has_frame = false, has_scan = false, progressive = false, lossless = false;
   DefinedTables defined{};
   while (true) {
     while (position + 1 < bytes.size() && bytes[position] == 0xFF && bytes[position + 1] == 0xFF) {
@@ -197,10 +201,13 @@ void check_jpeg(std::span<const std::uint8_t> bytes, const std::string& source,
         throw DataError(source + ": JPEG frame header at byte " + std::to_string(position) +
                         " is too short");
       }
+      header.precision = bytes[position + 4];
       header.height = big_endian_half(&bytes[position + 5]);
       header.width = big_endian_half(&bytes[position + 7]);
+      header.components = bytes[position + 9];
       has_frame = true;
       progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
+      lossless = marker == 0xC3 || marker == 0xC7 || marker == 0xCB || marker == 0xCF;
     }
     if (marker == 0xC4) check_huffman_tables(bytes, position + 4, end, source, defined);
     const std::size_t payload = position + 4;
@@ -209,7 +216,7 @@ void check_jpeg(std::span<const std::uint8_t> bytes, const std::string& source,
       if (!has_frame) {
         throw DataError(source + ": JPEG has image data before its frame header");
       }
-      check_scan_tables(bytes, payload, end, progressive, defined, source);
+      check_scan_tables(bytes, payload, end, progressive, lossless, defined, source);
       has_scan = true;
       while (position + 1 < bytes.size() &&
              !(bytes[position] == 0xFF && bytes[position + 1] != 0x00 &&
@@ -236,14 +243,26 @@ ImageFormat detect_format(std::span<const std::uint8_t> bytes, const std::string
   if (bytes.size() >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF) {
     return ImageFormat::Jpeg;
   }
-  throw DataError(source + ": not a PNG or JPEG file (its first bytes are neither the PNG " +
-                  "signature nor a JPEG start-of-image marker)");
+  if (dicom::has_dicom_preamble(bytes)) return ImageFormat::Dicom;
+  const bool named_dicom =
+      source.size() >= 4 && (source.ends_with(".dcm") || source.ends_with(".DCM"));
+  throw DataError(source + (named_dicom
+                                ? ": not a DICOM Part 10 file (no \"DICM\" after a 128-byte "
+                                  "preamble; a bare data set without file meta information is "
+                                  "not read)"
+                                : ": not a PNG, JPEG or DICOM file (its first bytes are neither "
+                                  "the PNG signature nor a JPEG start-of-image marker, and it has "
+                                  "no \"DICM\" at byte 128)"));
 }
 
 ImageHeader inspect_image(std::span<const std::uint8_t> bytes, const std::string& source) {
   ImageHeader header;
   header.format = detect_format(bytes, source);
-  if (header.format == ImageFormat::Png) {
+  if (header.format == ImageFormat::Dicom) {
+    const DicomSize size = dicom_size(bytes, source);
+    header.width = size.width;
+    header.height = size.height;
+  } else if (header.format == ImageFormat::Png) {
     check_png(bytes, source, header);
   } else {
     check_jpeg(bytes, source, header);

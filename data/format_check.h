@@ -14,21 +14,24 @@
 
 namespace engine::data {
 
-enum class ImageFormat { Png, Jpeg };
+enum class ImageFormat { Png, Jpeg, Dicom };
 
-// Identifies the format from the leading bytes; throws DataError "<source>: not a PNG or JPEG
-// file ..." for anything else.
+// Identifies the format from the leading bytes ("DICM" at byte 128 for DICOM); throws DataError
+// "<source>: not a PNG, JPEG or DICOM file ..." for anything else.
 ImageFormat detect_format(std::span<const std::uint8_t> bytes, const std::string& source);
 
 struct ImageHeader {
   ImageFormat format = ImageFormat::Png;
   std::uint32_t width = 0;  // as the header declares them, before any decoding
   std::uint32_t height = 0;
+  int components = 0;  // JPEG: from the frame header (a DICOM codestream is checked against it)
+  int precision = 0;   // JPEG: bits per sample
 };
 
 // Identifies the format, checks the structure and reads the declared size (PNG: IHDR; JPEG: the
-// first start-of-frame marker). Throws DataError "<source>: ..." when the structure is broken.
-// A zero size is returned, not rejected: the caller says why it is unusable.
+// first start-of-frame marker; DICOM: Rows and Columns, after data/dicom_parse.h's walk). Throws
+// DataError "<source>: ..." when the structure is broken. A zero size is returned, not rejected:
+// the caller says why it is unusable.
 ImageHeader inspect_image(std::span<const std::uint8_t> bytes, const std::string& source);
 
 // CRC-32 as PNG uses it (ISO 3309, reflected polynomial 0xEDB88320).

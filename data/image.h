@@ -7,18 +7,24 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace engine::data {
 
+struct DicomInfo;  // data/dicom.h
+
 struct Image {
   int width = 0;
   int height = 0;
-  int bit_depth = 8;  // 8 or 16: samples are in [0, 2^bit_depth - 1]
+  // 1 to 16: samples are in [0, 2^bit_depth - 1]. PNG and JPEG give 8 or 16; DICOM gives its
+  // Bits Stored (full stored range), its VOI LUT's bits per entry, or 16 (a window).
+  int bit_depth = 8;
   std::vector<std::uint16_t> pixels;
+  std::shared_ptr<const DicomInfo> dicom;  // set for a DICOM file: what was read and done
 
   std::uint16_t at(int x, int y) const { return pixels[static_cast<std::size_t>(y) * width + x]; }
-  double max_value() const { return bit_depth == 16 ? 65535.0 : 255.0; }
+  double max_value() const { return static_cast<double>((1 << bit_depth) - 1); }
 };
 
 struct FloatImage {

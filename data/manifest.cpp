@@ -6,6 +6,7 @@
 #include <map>
 
 #include "data/csv.h"
+#include "data/decode.h"
 #include "data/error.h"
 #include "data/file.h"
 
@@ -45,11 +46,6 @@ std::optional<double> parse_age(const std::string& source, const CsvField& field
     fail_at(source, field, "age '" + field.text + "' is not a finite non-negative number");
   }
   return value;
-}
-
-bool is_image_name(const std::filesystem::path& file) {
-  const std::string extension = lowercase(file.extension().string());
-  return extension == ".png" || extension == ".jpg" || extension == ".jpeg";
 }
 
 }  // namespace
@@ -147,7 +143,8 @@ Manifest read_class_folders(const std::filesystem::path& root) {
     any_folder = true;
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-      if (entry.is_regular_file() && is_image_name(entry.path())) files.push_back(entry.path());
+      if (entry.is_regular_file() && has_image_extension(entry.path()))
+        files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end());
     for (const std::filesystem::path& file : files) {
@@ -164,7 +161,7 @@ Manifest read_class_folders(const std::filesystem::path& root) {
     throw DataError(root.string() + ": neither a manifest.csv nor class folders F/ and M/ found");
   }
   if (manifest.records.empty()) {
-    throw DataError(root.string() + ": no .png, .jpg or .jpeg files in F/ or M/");
+    throw DataError(root.string() + ": no .png, .jpg, .jpeg or .dcm files in F/ or M/");
   }
   return manifest;
 }

@@ -6,7 +6,7 @@
 // patient/hand id. The column names are configurable (ManifestColumns); missing optional columns
 // are allowed and recorded as absent. Without an id column every file is its own group.
 //
-// Class-folder form: root/F/*.png and root/M/*.png (also .jpg/.jpeg, any letter case); other
+// Class-folder form: root/F/*.png and root/M/*.png (also .jpg/.jpeg/.dcm, any letter case); other
 // files and subfolders are ignored; files are taken in byte order of their names.
 #pragma once
 

@@ -13,7 +13,7 @@
 # - /usr/local/lib and the source tree are hidden (the bundle is made outside it);
 # - the environment is empty (env -i) but for PATH, HOME and LANG.
 # NVIDIA's libraries come from:
-# - without --python (CI, and the ctest entry gpu_bundle_selftest): the CUDA toolkit in
+# - without --python (CI: .ci/run): the CUDA toolkit in
 #   /usr/local/cuda, the only other library folder left;
 # - with --python PYTHON: the NVIDIA wheels of that python's environment (pip-installed
 #   nvidia-cudnn-cu13, nvidia-cublas, nvidia-cuda-runtime, ...: docs/GPU_LOG.md), its bin folder

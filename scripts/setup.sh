@@ -5,7 +5,8 @@
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config git
-          libopenblas-dev libstb-dev doctest-dev libbenchmark-dev python3)
+          libopenblas-dev libstb-dev doctest-dev libbenchmark-dev python3
+          libgdcm-dev)  # DICOM: GDCM's JPEG and JPEG 2000 codecs (docs/PREDICT.md)
 
 missing=()
 for package in "${packages[@]}"; do

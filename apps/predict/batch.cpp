@@ -122,6 +122,7 @@ void predict_batch(BatchContext& context, const std::vector<PredictionItem*>& ba
       item->height = image.height;
       item->bit_depth = image.bit_depth;
       item->unusual = image.unusual;
+      item->dicom = image.dicom;
       images.push_back(std::move(image));
       items.push_back(item);
     } catch (const std::exception& error) {

@@ -46,6 +46,28 @@ std::optional<std::string> ImageRules::check_content(const data::Image& image) c
   return std::nullopt;
 }
 
+std::optional<std::string> ImageRules::check_dicom(const data::DicomInfo& info) const {
+  const std::string& body_part = info.body_part_examined;
+  if (!body_part.empty() && body_part.find("HAND") == std::string::npos) {
+    return "DICOM Body Part Examined is " + body_part + ", not a hand";
+  }
+  if (!info.image_laterality.empty() && !info.laterality.empty() &&
+      info.image_laterality != info.laterality) {
+    return "DICOM Image Laterality " + info.image_laterality + " and Laterality " +
+           info.laterality + " disagree";
+  }
+  const bool from_image = !info.image_laterality.empty();
+  const std::string& side = from_image ? info.image_laterality : info.laterality;
+  const std::string attribute = from_image ? "Image Laterality" : "Laterality";
+  if (side == "R") {
+    return "a right hand (DICOM " + attribute +
+           " R): the model is meant for left-hand radiographs, the convention its training "
+           "data follow";
+  }
+  if (side == "B") return "both hands in one image (DICOM " + attribute + " B)";
+  return std::nullopt;
+}
+
 Json ImageRules::to_json() const {
   Json json = Json::object();
   json.set("minimum_short_side", Json(minimum_short_side));
@@ -53,6 +75,10 @@ Json ImageRules::to_json() const {
   json.set("maximum_aspect_ratio", Json(maximum_aspect_ratio));
   json.set("png_bit_depths", Json("8 or 16"));
   json.set("single_gray_value", Json("rejected"));
+  json.set("dicom_body_part_examined", Json("when present, must contain HAND"));
+  json.set("dicom_laterality",
+           Json("Image Laterality, else Laterality: R (right hand) and B (both) are rejected, "
+                "as are the two disagreeing"));
   return json;
 }
 

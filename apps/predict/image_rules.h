@@ -9,7 +9,12 @@
 //     4 leaves room for a long forearm view, not for a strip or a panorama);
 //   - a PNG has 8 or 16 bits per sample (1-, 2- and 4-bit PNGs are line art or masks; the
 //     decoder would silently widen them);
-//   - the image is not a single gray value (a blank or failed exposure).
+//   - the image is not a single gray value (a blank or failed exposure);
+//   - a DICOM file's Body Part Examined, when present, names a hand (contains HAND);
+//   - a DICOM file's laterality (Image Laterality, else Laterality) is not R (a right hand: hand
+//     radiographs for skeletal assessment are taken of the left hand by convention, and the
+//     training radiographs are left hands) nor B (both hands in one image), and the two
+//     attributes do not disagree.
 // --allow-unusual-images lets an examiner override them; the output then records which rule was
 // broken and that it was overridden.
 #pragma once
@@ -19,6 +24,7 @@
 #include <span>
 #include <string>
 
+#include "data/dicom.h"
 #include "data/image.h"
 #include "tensor/json.h"
 
@@ -35,6 +41,8 @@ struct ImageRules {
   std::optional<std::string> check_bit_depth(std::span<const std::uint8_t> bytes) const;
   // After decoding: not one gray value.
   std::optional<std::string> check_content(const data::Image& image) const;
+  // A DICOM file's body part and laterality.
+  std::optional<std::string> check_dicom(const data::DicomInfo& info) const;
 
   Json to_json() const;
 };

@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "data/csv.h"
+#include "data/decode.h"
 #include "data/file.h"
 #include "data/manifest.h"
 
@@ -16,11 +17,6 @@ std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return text;
-}
-
-bool is_image_name(const std::filesystem::path& file) {
-  const std::string extension = lower(file.extension().string());
-  return extension == ".png" || extension == ".jpg" || extension == ".jpeg";
 }
 
 InputItem failed(const std::string& argument, const std::string& error) {
@@ -80,13 +76,15 @@ void add_folder(const std::filesystem::path& folder, ExpandedInputs& expanded) {
   std::vector<std::filesystem::path> images;
   std::size_t others = 0;
   for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-    if (entry.is_regular_file() && is_image_name(entry.path())) {
+    if (entry.is_regular_file() && data::has_image_extension(entry.path())) {
       images.push_back(entry.path());
     } else if (entry.is_regular_file()) {
       ++others;
     }
   }
-  if (images.empty()) throw std::invalid_argument(folder.string() + ": no PNG or JPEG files");
+  if (images.empty()) {
+    throw std::invalid_argument(folder.string() + ": no PNG, JPEG or DICOM (.dcm) files");
+  }
   std::sort(images.begin(), images.end(), [](const auto& a, const auto& b) {
     return a.filename().string() < b.filename().string();
   });
@@ -99,7 +97,7 @@ void add_folder(const std::filesystem::path& folder, ExpandedInputs& expanded) {
   }
   if (others > 0) {
     expanded.notes.push_back(folder.string() + ": " + std::to_string(others) +
-                             " file(s) without a .png, .jpg or .jpeg name were not read");
+                             " file(s) without a .png, .jpg, .jpeg or .dcm name were not read");
   }
 }
 

@@ -1,13 +1,14 @@
 // The command line's positional arguments expanded into the list of images to predict, each
 // with its own error so that one bad argument or file never stops the rest of a batch.
 //
-//   an image file        one item (any name: the decoder decides whether it is a PNG or JPEG)
+//   an image file        one item (any name: the decoder decides whether it is a PNG, JPEG or
+//                        DICOM file)
 //   a CSV file (*.csv)   a manifest: with a `sex` column it is read by data::read_manifest (strict,
 //                        the known sex is carried as the truth and shown beside the estimate);
 //                        with only a `path` column it is a plain list of images. Paths are
 //                        relative to the manifest's folder.
 //   a folder             its manifest.csv when present; else class folders F/ and M/ when
-//                        present; else its *.png, *.jpg, *.jpeg files (any letter case, not
+//                        present; else its *.png, *.jpg, *.jpeg, *.dcm files (any letter case, not
 //                        recursive), in byte order of their names
 // Items keep the order of the arguments, then of the manifest or folder.
 #pragma once

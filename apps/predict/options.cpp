@@ -17,6 +17,12 @@ void register_predict_options(ArgumentTable& table, PredictOptions& options) {
              "bitwise-reproducible GPU kernels (off: fast mode, TF32 and any cuDNN algorithm; "
              "recorded in the output)");
 
+  table.text("dicom-window", &options.dicom_window,
+             "how a DICOM file's values become gray: 'file' (its VOI LUT, else its Window "
+             "Center/Width, else the full stored range), 'none' (always the full stored range), "
+             "'checkpoint' (what train_app used; 'file' when the checkpoint does not say)",
+             {"checkpoint", "file", "none"});
+
   table.section("Decisions");
   table.text("threshold", &options.threshold,
              "confidence max(p, 1 - p) a case needs to be decided, in [0.5, 1]; 'checkpoint' "

@@ -21,8 +21,9 @@ struct PredictOptions {
   std::int64_t batch_size = 8;
   bool verify_on_cpu = false;
   bool deterministic = true;
-  bool allow_unusual_images = false;  // skip the "is this a hand radiograph" sanity rules
-  std::int64_t threads = 0;           // CPU threads; 0: the engine's default
+  bool allow_unusual_images = false;        // skip the "is this a hand radiograph" sanity rules
+  std::string dicom_window = "checkpoint";  // checkpoint | file | none (see data/decode.h)
+  std::int64_t threads = 0;                 // CPU threads; 0: the engine's default
 
   std::vector<std::string> inputs;  // images, folders, manifests (the positional arguments)
 

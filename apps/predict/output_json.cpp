@@ -38,6 +38,8 @@ Json provenance_json(const PredictionRun& run, const PredictionItem& item) {
   json.set("device", Json(run.device_description));
   json.set("determinism", Json(run.determinism));
   json.set("time_utc", text_or_null(item.time_utc));
+  json.set("dicom_sop_instance_uid",
+           item.dicom ? text_or_null(item.dicom->sop_instance_uid) : Json(nullptr));
   return json;
 }
 
@@ -57,6 +59,7 @@ Json item_json(const PredictionRun& run, const PredictionItem& item) {
   json.set("height", decoded ? Json(item.height) : Json(nullptr));
   json.set("bit_depth", decoded ? Json(item.bit_depth) : Json(nullptr));
   json.set("unusual", text_or_null(item.unusual));
+  json.set("dicom", item.dicom ? data::dicom_info_json(*item.dicom) : Json(nullptr));
   if (!item.predicted) {
     for (const char* key : {"estimate", "decided", "probabilities", "confidence", "threshold",
                             "logits", "views", "heatmap"}) {
@@ -117,6 +120,7 @@ Json options_json(const PredictionRun& run) {
   json.set("verify_on_cpu", Json(o.verify_on_cpu));
   json.set("deterministic", Json(o.deterministic));
   json.set("allow_unusual_images", Json(o.allow_unusual_images));
+  json.set("dicom_window", Json(o.dicom_window));
   Json inputs = Json::array();
   for (const std::string& input : o.inputs) inputs.push_back(Json(input));
   json.set("inputs", std::move(inputs));

@@ -37,6 +37,25 @@ std::string truth_of(const PredictionRun& run, const PredictionItem& item) {
   return item.input.truth ? run.policy.class_names.of(*item.input.truth) : "";
 }
 
+std::string spacing(const std::vector<double>& values) {
+  std::string text;
+  for (const double value : values) text += (text.empty() ? "" : " x ") + format_number(value);
+  return text;
+}
+
+// The DICOM facts an examiner checks, one line; "" for other images.
+std::string dicom_line(const PredictionItem& item) {
+  if (!item.dicom) return "";
+  const data::DicomInfo& d = *item.dicom;
+  const auto shown = [](const std::string& text) { return text.empty() ? "-" : text; };
+  return "SOP Instance UID " + shown(d.sop_instance_uid) + "; body part " +
+         shown(d.body_part_examined) + "; laterality " +
+         shown(!d.image_laterality.empty() ? d.image_laterality : d.laterality) +
+         "; pixel spacing " +
+         shown(spacing(!d.pixel_spacing.empty() ? d.pixel_spacing : d.imager_pixel_spacing)) +
+         " mm; " + d.transfer_syntax + "; " + d.voi + (d.inverted ? "; MONOCHROME1 inverted" : "");
+}
+
 }  // namespace
 
 std::string summary_line(const PredictionRun& run) {
@@ -85,6 +104,7 @@ std::string prediction_table(const PredictionRun& run) {
     if (any_truth) text += "     " + truth_of(run, item);
     text += "\n";
     if (!item.unusual.empty()) text += "    note: " + item.unusual + "\n";
+    if (item.dicom) text += "    dicom: " + dicom_line(item) + "\n";
     if (item.heatmap.is_object())
       text += "    heatmap: " + item.heatmap.at("file").as_string() + "\n";
     if (!item.heatmap_error.empty()) text += "    FAILED heatmap: " + item.heatmap_error + "\n";
@@ -139,7 +159,9 @@ std::string prediction_csv(const PredictionRun& run) {
                                        "determinism",
                                        "time_utc",
                                        "heatmap",
-                                       "error"});
+                                       "error",
+                                       "dicom_sop_instance_uid",
+                                       "dicom"});
   for (const PredictionItem& item : run.items) {
     const bool ok = item.predicted;
     const double male = ok ? item.estimate.probability_class1 : 0;
@@ -165,7 +187,9 @@ std::string prediction_csv(const PredictionRun& run) {
                               run.determinism,
                               item.time_utc,
                               item.heatmap.is_object() ? item.heatmap.at("file").as_string() : "",
-                              !item.error.empty() ? item.error : item.heatmap_error});
+                              !item.error.empty() ? item.error : item.heatmap_error,
+                              item.dicom ? item.dicom->sop_instance_uid : "",
+                              dicom_line(item)});
   }
   return text;
 }

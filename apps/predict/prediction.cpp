@@ -66,6 +66,7 @@ PredictionRun run_prediction(const PredictOptions& options,
   try {
     run.checkpoint_file_sha256 = data::sha256_file_hex(options.model);
     run.input = model_input_from(loaded.info);
+    apply_dicom_window(run.input, options.dicom_window);
     run.policy = decision_policy(loaded.info, options.threshold_override());
   } catch (const ArgumentError&) {
     throw;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -37,6 +38,7 @@ struct PredictionItem {
   std::string image_sha256;
   int width = 0, height = 0, bit_depth = 0;
   std::string unusual;  // a sanity rule overridden by --allow-unusual-images
+  std::shared_ptr<const data::DicomInfo> dicom;  // what a DICOM file held (never who it shows)
 
   std::vector<std::array<double, 2>> view_logits;  // per view: logit_female, logit_male
   std::vector<double> view_probabilities;          // per view: calibrated p(male)

@@ -72,6 +72,24 @@ ModelInput model_input_from(const models::CheckpointInfo& info) {
   return input;
 }
 
+void apply_dicom_window(ModelInput& input, const std::string& option) {
+  std::string window = option;
+  std::string source = "--dicom-window";
+  if (option == "checkpoint") {
+    const Json* recorded = input.description.find("dicom_window");
+    window = recorded != nullptr && recorded->is_string() ? recorded->as_string() : "file";
+    source = recorded != nullptr ? "checkpoint" : "default (the checkpoint does not say)";
+  }
+  if (window != "file" && window != "none") {
+    throw std::invalid_argument("the checkpoint's dicom_window '" + window +
+                                "' is neither 'file' nor 'none'");
+  }
+  input.preprocess.dicom_window =
+      window == "none" ? data::DicomWindow::None : data::DicomWindow::File;
+  input.description.set("dicom_window", Json(window));
+  input.description.set("dicom_window_source", Json(source));
+}
+
 PreparedImage prepare_image(const std::vector<std::uint8_t>& bytes, const std::string& source,
                             const ModelInput& input, const ImageRules& rules, bool allow_unusual) {
   if (bytes.empty()) throw data::DataError(source + ": file is empty");
@@ -84,7 +102,9 @@ PreparedImage prepare_image(const std::vector<std::uint8_t>& bytes, const std::s
   if (broken && !allow_unusual) {
     throw data::DataError(source + ": " + *broken + " (--allow-unusual-images overrides)");
   }
-  const data::Image decoded = data::decode_image(bytes, source, input.preprocess.limits);
+  const data::Image decoded =
+      data::decode_image(bytes, source, input.preprocess.limits, input.preprocess.dicom_window);
+  if (!broken && decoded.dicom) broken = rules.check_dicom(*decoded.dicom);
   if (!broken) broken = rules.check_content(decoded);
   if (broken && !allow_unusual) {
     throw data::DataError(source + ": " + *broken + " (--allow-unusual-images overrides)");
@@ -93,6 +113,7 @@ PreparedImage prepare_image(const std::vector<std::uint8_t>& bytes, const std::s
   prepared.width = decoded.width;
   prepared.height = decoded.height;
   prepared.bit_depth = decoded.bit_depth;
+  prepared.dicom = decoded.dicom;
 
   const data::FloatImage square = data::preprocess(decoded, input.preprocess);
   prepared.side = square.width;

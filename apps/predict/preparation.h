@@ -11,12 +11,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "apps/predict/image_rules.h"
 #include "data/augment.h"
 #include "data/cache.h"
+#include "data/dicom.h"
 #include "models/checkpoint.h"
 #include "tensor/json.h"
 
@@ -32,9 +34,15 @@ struct ModelInput {
 // checkpoint without it was not written by train_app).
 ModelInput model_input_from(const models::CheckpointInfo& info);
 
+// Sets the DICOM VOI choice from --dicom-window: "checkpoint" keeps the checkpoint's
+// preprocessing.dicom_window ("file" when absent), "file" or "none" override it. The description
+// records the choice and where it came from.
+void apply_dicom_window(ModelInput& input, const std::string& option);
+
 struct PreparedImage {
   int width = 0, height = 0, bit_depth = 0;
   std::string unusual;  // the sanity rule it broke, when --allow-unusual-images let it through
+  std::shared_ptr<const data::DicomInfo> dicom;  // a DICOM file's metadata, else null
   std::vector<std::uint16_t> pixels;  // side x side, 65535 = white (as the training cache)
   int side = 0;
   float mean = 0;  // mean gray value in [0, 1], as data::CacheEntry::mean

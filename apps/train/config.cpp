@@ -25,6 +25,11 @@ void register_training_options(ArgumentTable& t, TrainingConfig& c) {
   t.flag("skip-bad-files", &c.skip_bad_files, "leave out unreadable images and list them");
   t.text("resize", &c.resize, "fit to the square input", {"pad", "squash"});
   t.flag("clahe", &c.clahe, "contrast-limited adaptive histogram equalisation before caching");
+  t.text("dicom-window", &c.dicom_window,
+         "how a DICOM file's values become gray: 'file' (its VOI LUT, else its Window "
+         "Center/Width, else the full stored range) or 'none' (always the full stored range); "
+         "recorded in the checkpoint for predict_app",
+         {"file", "none"});
 
   t.section("Models");
   t.text("model", &c.model, "architecture", {"resnet18", "resnet50", "inception_v3",
@@ -206,6 +211,7 @@ Json TrainingConfig::to_json() const {
   json.set("skip_bad_files", Json(skip_bad_files));
   json.set("resize", Json(resize));
   json.set("clahe", Json(clahe));
+  json.set("dicom_window", Json(dicom_window));
   json.set("architectures", list(architectures()));
   json.set("input_size", Json(input_size));
   json.set("auxiliary_head", Json(auxiliary_head));

@@ -35,6 +35,7 @@ struct TrainingConfig {
   double test_fraction = 0.15;
   std::int64_t folds = 0;
   bool skip_bad_files = false;
+  std::string dicom_window = "file";  // file | none: data/decode.h's DicomWindow
   std::string resize = "pad";
   bool clahe = false;
 

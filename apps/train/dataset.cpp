@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "data/dicom.h"
 #include "data/file.h"
 #include "tensor/sha256.h"
 
@@ -108,6 +109,24 @@ std::vector<data::SkippedFile> CacheStore::skipped_files() const {
     }
   }
   return files;
+}
+
+Json CacheStore::dicom_json(const std::string& window) const {
+  Json images = Json::array();
+  std::set<std::string> seen;
+  for (const auto& [key, cache] : caches_) {
+    for (const data::CacheEntry& entry : cache->entries()) {
+      if (!entry.dicom || !seen.insert(entry.record.file.string()).second) continue;
+      Json image = data::dicom_info_json(*entry.dicom);
+      image.set("path", Json(entry.record.path_text));
+      image.set("sha256", Json(entry.sha256));
+      images.push_back(std::move(image));
+    }
+  }
+  Json json = Json::object();
+  json.set("window", Json(window));
+  json.set("images", std::move(images));
+  return json;
 }
 
 const data::ImageCache& CacheStore::get(const Dataset& dataset, int side) {

@@ -49,6 +49,10 @@ class CacheStore {
   const data::ImageCache& get(const Dataset& dataset, int side);
   // Files left out (--skip-bad-files) by any cache, each once, for the run record.
   std::vector<data::SkippedFile> skipped_files() const;
+  // The DICOM images of every cache, each once, for the run record: {"window": ..., "images":
+  // [{path, sha256, sop_instance_uid, ...}]} (what data::dicom_info_json gives, never patient
+  // data).
+  Json dicom_json(const std::string& window) const;
 
  private:
   data::PreprocessConfig base_;

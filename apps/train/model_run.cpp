@@ -36,6 +36,7 @@ Json preprocessing_json(const TrainingConfig& config, std::int64_t side) {
   json.set("clahe_clip_limit", Json(clahe.clip_limit));
   json.set("clahe_bins", Json(static_cast<std::int64_t>(clahe.bins)));
   json.set("decode_max_pixels", Json(static_cast<std::int64_t>(data::DecodeLimits{}.max_pixels)));
+  json.set("dicom_window", Json(config.dicom_window));
   json.set("channels", Json("gray replicated to 3"));
   Json mean = Json::array(), deviation = Json::array();
   for (int c = 0; c < 3; ++c) {

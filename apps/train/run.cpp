@@ -148,6 +148,8 @@ RunOutcome run_training(const TrainingConfig& config, const std::string& command
   data::PreprocessConfig preprocess;
   preprocess.resize_mode = config.resize == "squash" ? data::ResizeMode::Squash : data::ResizeMode::Pad;
   preprocess.use_clahe = config.clahe;
+  preprocess.dicom_window =
+      config.dicom_window == "none" ? data::DicomWindow::None : data::DicomWindow::File;
   data::CacheOptions cache_options;
   cache_options.skip_bad_files = config.skip_bad_files;
   CacheStore caches(preprocess, cache_options);
@@ -179,6 +181,7 @@ RunOutcome run_training(const TrainingConfig& config, const std::string& command
     skipped.push_back(std::move(item));
   }
   data_json.set("skipped", std::move(skipped));
+  data_json.set("dicom", caches.dicom_json(config.dicom_window));
 
   Json run = Json::object();
   run.set("name", Json(config.name.empty() ? folder.filename().string() : config.name));

@@ -63,7 +63,7 @@ TEST_CASE("a batch with broken files in the middle still predicts the others") {
       {"failed", "b_truncated.png: PNG is truncated"},
       {"failed", "the short side is below 64 pixels"},
       {"failed", "a blank image"},
-      {"failed", "not a PNG or JPEG file"},
+      {"failed", "not a PNG, JPEG or DICOM file"},
       {"ok", ""},
       {"failed", "missing.png: no such file or folder"}};
   for (std::size_t i = 0; i < items.size(); ++i) {

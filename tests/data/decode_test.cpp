@@ -145,9 +145,10 @@ TEST_CASE("bad files: missing, empty, not an image, truncated, corrupt, zero and
                        (folder.path().string() + ": not a regular file").c_str(), data::DataError);
 
   CHECK(error_of({'B', 'M', 0, 0, 0, 0}) ==
-        "bad.img: not a PNG or JPEG file (its first bytes are neither the PNG signature nor a "
-        "JPEG start-of-image marker)");
-  CHECK(error_of({'h', 'e', 'l', 'l', 'o'}).find("not a PNG or JPEG file") != std::string::npos);
+        "bad.img: not a PNG, JPEG or DICOM file (its first bytes are neither the PNG signature "
+        "nor a JPEG start-of-image marker, and it has no \"DICM\" at byte 128)");
+  CHECK(error_of({'h', 'e', 'l', 'l', 'o'}).find("not a PNG, JPEG or DICOM file") !=
+        std::string::npos);
 
   std::vector<std::uint8_t> samples(20 * 20, 100);
   const std::vector<std::uint8_t> good =
@@ -252,9 +253,11 @@ TEST_CASE("read_image reads a file and names it in errors") {
   CHECK(data::read_image(file).pixels == pixels({5, 6}));
   const auto text = folder.path() / "notes.png";
   data::testing::write_text(text, "not an image");
-  CHECK_THROWS_WITH_AS(data::read_image(text),
-                       (text.string() + ": not a PNG or JPEG file (its first bytes are neither the "
-                                        "PNG signature nor a JPEG start-of-image marker)")
-                           .c_str(),
-                       data::DataError);
+  CHECK_THROWS_WITH_AS(
+      data::read_image(text),
+      (text.string() + ": not a PNG, JPEG or DICOM file (its first bytes are neither the "
+                       "PNG signature nor a JPEG start-of-image marker, and it has no \"DICM\" at "
+                       "byte 128)")
+          .c_str(),
+      data::DataError);
 }

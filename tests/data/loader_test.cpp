@@ -10,10 +10,10 @@
 
 #include "data/cache.h"
 #include "data/error.h"
-#include "data/phantom.h"
 #include "data/file.h"
-#include "tensor/sha256.h"
+#include "data/phantom.h"
 #include "fixtures.h"
+#include "tensor/sha256.h"
 
 namespace data = engine::data;
 
@@ -90,11 +90,13 @@ TEST_CASE("cache: bad files stop the build at the first one, or are skipped and 
   config.side = 16;
   const std::string b = (folder.path() / "b.png").string();
   for (const int threads : {1, 2}) {
-    CHECK_THROWS_WITH_AS(data::build_cache(manifest, config, {false, threads}),
-                         (b + ": not a PNG or JPEG file (its first bytes are neither the PNG "
-                              "signature nor a JPEG start-of-image marker)")
-                             .c_str(),
-                         data::DataError);
+    CHECK_THROWS_WITH_AS(
+        data::build_cache(manifest, config, {false, threads}),
+        (b + ": not a PNG, JPEG or DICOM file (its first bytes are neither the PNG "
+             "signature nor a JPEG start-of-image marker, and it has no \"DICM\" at byte "
+             "128)")
+            .c_str(),
+        data::DataError);
   }
   const data::ImageCache cache = data::build_cache(manifest, config, {true, 2});
   REQUIRE(cache.size() == 2);

@@ -116,14 +116,16 @@ TEST_CASE("class folders: F/ and M/, images only, sorted; read_dataset prefers m
   const auto root = folder.path();
   std::filesystem::create_directories(root / "F");
   std::filesystem::create_directories(root / "M" / "nested");
-  for (const char* name : {"F/b.png", "F/a.JPG", "F/notes.txt", "M/c.jpeg", "M/nested/d.png"}) {
+  for (const char* name :
+       {"F/b.png", "F/a.JPG", "F/notes.txt", "M/c.jpeg", "M/nested/d.png", "M/e.dcm", "M/IM1"}) {
     data::testing::write_text(root / name, "x");
   }
   const data::Manifest manifest = data::read_dataset(root);
-  REQUIRE(manifest.records.size() == 3);
+  REQUIRE(manifest.records.size() == 4);
   CHECK(manifest.records[0].path_text == "F/a.JPG");
   CHECK(manifest.records[1].path_text == "F/b.png");
   CHECK(manifest.records[2].path_text == "M/c.jpeg");
+  CHECK(manifest.records[3].path_text == "M/e.dcm");
   CHECK(manifest.records[2].sex == data::Sex::Male);
   CHECK(manifest.records[2].file == root / "M" / "c.jpeg");
   CHECK_FALSE(manifest.has_id);
@@ -143,7 +145,7 @@ TEST_CASE("class folders: missing or empty folders are errors naming the root") 
       data::DataError);
   std::filesystem::create_directories(folder.path() / "M");
   CHECK_THROWS_WITH_AS(data::read_class_folders(folder.path()),
-                       (root + ": no .png, .jpg or .jpeg files in F/ or M/").c_str(),
+                       (root + ": no .png, .jpg, .jpeg or .dcm files in F/ or M/").c_str(),
                        data::DataError);
   CHECK_THROWS_WITH_AS(data::read_dataset(folder.path() / "absent"),
                        ((folder.path() / "absent").string() + ": no such file or folder").c_str(),

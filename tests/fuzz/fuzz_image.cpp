@@ -3,7 +3,7 @@
 // recomputed, because otherwise almost every mutation inside a PNG chunk would stop at the CRC
 // check and the decoder behind it would never be reached.
 // Properties checked: DataError is the only exception; a decoded image has width * height
-// samples, each within its bit depth.
+// samples, each within its bit depth (8 or 16 for PNG and JPEG, 1 to 16 for DICOM).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -52,9 +52,10 @@ void decode_and_check(const std::vector<std::uint8_t>& bytes) {
     require(image.width > 0 && image.height > 0, "a decoded image has a size");
     require(image.pixels.size() == static_cast<std::size_t>(image.width) * image.height,
             "one sample per pixel");
-    require(image.bit_depth == 8 || image.bit_depth == 16, "bit depth is 8 or 16");
-    if (image.bit_depth == 8) {
-      for (const std::uint16_t value : image.pixels) require(value <= 255, "8-bit samples fit");
+    // PNG and JPEG give 8 or 16 bits; a DICOM file (DICM at byte 128) 1 to 16.
+    require(image.bit_depth >= 1 && image.bit_depth <= 16, "bit depth is 1 to 16");
+    for (const std::uint16_t value : image.pixels) {
+      require(value <= image.max_value(), "samples fit their bit depth");
     }
   } catch (const data::DataError&) {
   }
