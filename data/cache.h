@@ -53,6 +53,7 @@ struct CacheEntry {
   int source_width = 0;
   int source_height = 0;
   int source_bit_depth = 0;
+  bool had_alpha = false;  // the file's alpha channel was composited on black
   float mean = 0;  // mean gray value of the cached image, in [0, 1]
 };
 

@@ -29,6 +29,12 @@ struct DecodeLimits {
   std::int64_t max_pixels = 50'000'000;
 };
 
+// Said of every image whose alpha channel was composited on black (Image::had_alpha), in the
+// programs' output, so that the conversion is never silent.
+inline constexpr const char* alpha_composited_note =
+    "the file has an alpha (transparency) channel: it was composited on black, so transparent "
+    "pixels count as black";
+
 // Decodes `bytes`; `source` names the file in errors.
 Image decode_image(std::span<const std::uint8_t> bytes, const std::string& source,
                    const DecodeLimits& limits = {});

@@ -15,6 +15,7 @@ struct Image {
   int width = 0;
   int height = 0;
   int bit_depth = 8;  // 8 or 16: samples are in [0, 2^bit_depth - 1]
+  bool had_alpha = false;  // the file had an alpha channel, composited on black (data/decode.h)
   std::vector<std::uint16_t> pixels;
 
   std::uint16_t at(int x, int y) const { return pixels[static_cast<std::size_t>(y) * width + x]; }
