@@ -26,6 +26,12 @@ std::string pad(std::string text, std::size_t width) {
   return text;
 }
 
+std::string joined(const std::vector<std::string>& notes) {
+  std::string text;
+  for (const std::string& note : notes) text += (text.empty() ? "" : "; ") + note;
+  return text;
+}
+
 std::string truth_of(const PredictionRun& run, const PredictionItem& item) {
   return item.input.truth ? run.policy.class_names.of(*item.input.truth) : "";
 }
@@ -78,6 +84,7 @@ std::string prediction_table(const PredictionRun& run) {
     if (any_truth) text += "     " + truth_of(run, item);
     text += "\n";
     if (!item.unusual.empty()) text += "    note: " + item.unusual + "\n";
+    for (const std::string& note : item.notes) text += "    note: " + note + "\n";
     if (item.heatmap.is_object())
       text += "    heatmap: " + item.heatmap.at("file").as_string() + "\n";
     if (!item.heatmap_error.empty()) text += "    FAILED heatmap: " + item.heatmap_error + "\n";
@@ -132,7 +139,8 @@ std::string prediction_csv(const PredictionRun& run) {
                                        "determinism",
                                        "time_utc",
                                        "heatmap",
-                                       "error"});
+                                       "error",
+                                       "notes"});
   for (const PredictionItem& item : run.items) {
     const bool ok = item.predicted;
     const double male = ok ? item.estimate.probability_male : 0;
@@ -158,7 +166,8 @@ std::string prediction_csv(const PredictionRun& run) {
                               run.determinism,
                               item.time_utc,
                               item.heatmap.is_object() ? item.heatmap.at("file").as_string() : "",
-                              !item.error.empty() ? item.error : item.heatmap_error});
+                              !item.error.empty() ? item.error : item.heatmap_error,
+                              joined(item.notes)});
   }
   return text;
 }
