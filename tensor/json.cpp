@@ -332,7 +332,7 @@ void dump_into(const Json& value, std::string& out, int indent, int level) {
     if (!std::isfinite(number)) {
       out += "null";  // JSON has no NaN or infinity
     } else if (number == 0 && std::signbit(number)) {
-      out += "-0.0";  // "-0" would read back as the integer 0 (found by fuzzing)
+      out += "-0.0";  // "-0" would read back as the integer 0, losing the sign
     } else {
       char text[32];
       std::snprintf(text, sizeof text, "%.17g", number);

@@ -52,7 +52,7 @@ TEST_CASE("JSON rejects malformed input with the byte offset") {
   CHECK(Json::parse("1e-400").as_number() == 0.0);
 }
 
-TEST_CASE("JSON writes negative zero so that it reads back as negative zero (found by fuzzing)") {
+TEST_CASE("JSON writes negative zero so that it reads back as negative zero") {
   const Json zero(-0.0);
   CHECK(zero.dump() == "-0.0");
   const Json back = Json::parse(zero.dump());
