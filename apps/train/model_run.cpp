@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include "apps/train/outputs.h"
 #include "apps/train/stage.h"
@@ -118,7 +119,12 @@ const Dataset& DatasetStore::get(const std::string& location) {
   if (!slot) {
     slot = std::make_unique<Dataset>(load_dataset(location, config_.columns, config_.age_unit,
                                                   data::PathPolicy{config_.allow_outside_paths}));
-    if (config_.skip_bad_files) remove_unreadable(*slot, data::DecodeLimits{});
+    if (config_.skip_bad_files) {
+      std::printf("reading the %zu images of %s once before the split (--skip-bad-files) ...\n",
+                  slot->manifest.records.size(), location.c_str());
+      std::fflush(stdout);
+      remove_unreadable(*slot, data::DecodeLimits{});
+    }
   }
   return *slot;
 }
