@@ -34,6 +34,7 @@ void cache_one(const Record& record, const PreprocessConfig& config, CacheEntry&
   entry.source_height = decoded.height;
   entry.source_bit_depth = decoded.bit_depth;
   entry.dicom = decoded.dicom;
+  entry.had_alpha = decoded.had_alpha;
   const FloatImage processed = preprocess(decoded, config);
   double sum = 0;
   for (std::size_t i = 0; i < processed.pixels.size(); ++i) {

@@ -55,6 +55,7 @@ struct CacheEntry {
   int source_width = 0;
   int source_height = 0;
   int source_bit_depth = 0;
+  bool had_alpha = false;                  // the file's alpha channel was composited on black
   float mean = 0;                          // mean gray value of the cached image, in [0, 1]
   std::shared_ptr<const DicomInfo> dicom;  // a DICOM file's metadata (never patient data)
 };

@@ -131,12 +131,14 @@ Image decode_image(std::span<const std::uint8_t> bytes, const std::string& sourc
     if (!samples) fail_decode(source, "corrupt or truncated image data");
     check_agreement();
     to_gray(samples.get(), channels, 65535u, image);
+    image.had_alpha = channels == 2 || channels == 4;
   } else {
     std::unique_ptr<std::uint8_t, StbFree> samples(
         stbi_load_from_memory(bytes.data(), length, &decoded_width, &decoded_height, &channels, 0));
     if (!samples) fail_decode(source, "corrupt or truncated image data");
     check_agreement();
     to_gray(samples.get(), channels, 255u, image);
+    image.had_alpha = channels == 2 || channels == 4;
   }
   return image;
 }

@@ -37,6 +37,12 @@ struct DecodeLimits {
 enum class DicomWindow { File, None };
 const char* dicom_window_name(DicomWindow window);  // "file" or "none"
 
+// Said of every image whose alpha channel was composited on black (Image::had_alpha), in the
+// programs' output, so that the conversion is never silent.
+inline constexpr const char* alpha_composited_note =
+    "the file has an alpha (transparency) channel: it was composited on black, so transparent "
+    "pixels count as black";
+
 // Decodes `bytes`; `source` names the file in errors.
 Image decode_image(std::span<const std::uint8_t> bytes, const std::string& source,
                    const DecodeLimits& limits = {}, DicomWindow window = DicomWindow::File);

@@ -20,6 +20,7 @@ struct Image {
   // 1 to 16: samples are in [0, 2^bit_depth - 1]. PNG and JPEG give 8 or 16; DICOM gives its
   // Bits Stored (full stored range), its VOI LUT's bits per entry, or 16 (a window).
   int bit_depth = 8;
+  bool had_alpha = false;  // the file had an alpha channel, composited on black (data/decode.h)
   std::vector<std::uint16_t> pixels;
   std::shared_ptr<const DicomInfo> dicom;  // set for a DICOM file: what was read and done
 

@@ -48,7 +48,25 @@ std::optional<double> parse_age(const std::string& source, const CsvField& field
   return value;
 }
 
+// A folder entry that may be an image: anything with an image name (data/decode.h) but a folder.
+// A broken or looping symbolic link is kept, so that reading it fails with its reason instead of
+// the file vanishing from the data set unnoticed.
+bool is_image_entry(const std::filesystem::directory_entry& entry) {
+  if (!has_image_extension(entry.path())) return false;
+  std::error_code error;
+  return !entry.is_directory(error);
+}
+
 }  // namespace
+
+std::string outside_folder_reason(const std::filesystem::path& file,
+                                  const std::filesystem::path& folder) {
+  const std::filesystem::path resolved_folder = resolved_path(folder);
+  const std::filesystem::path resolved_file = resolved_path(file);
+  if (lies_inside(resolved_file, resolved_folder)) return "";
+  return "resolves to " + resolved_file.string() + ", outside the manifest's folder " +
+         resolved_folder.string() + " (--allow-outside-paths reads it)";
+}
 
 const char* name_of(Sex sex) { return sex == Sex::Female ? "F" : "M"; }
 
@@ -72,7 +90,8 @@ std::size_t Manifest::count(Sex sex) const {
 }
 
 Manifest parse_manifest(std::string_view text, const std::string& source,
-                        const std::filesystem::path& base_folder, const ManifestColumns& columns) {
+                        const std::filesystem::path& base_folder, const ManifestColumns& columns,
+                        const PathPolicy& paths) {
   const CsvTable table = parse_csv(text, source);
   const int path_column = required_column(table, columns.path, "path");
   const int sex_column = required_column(table, columns.sex, "sex");
@@ -100,6 +119,11 @@ Manifest parse_manifest(std::string_view text, const std::string& source,
     }
     const std::filesystem::path written(record.path_text);
     record.file = written.is_absolute() ? written : base_folder / written;
+    if (!paths.allow_outside) {
+      const std::string outside = outside_folder_reason(record.file, base_folder);
+      if (!outside.empty())
+        fail_at(source, path_field, "path '" + record.path_text + "' " + outside);
+    }
     const std::optional<Sex> sex = parse_sex(sex_field.text);
     if (!sex) {
       fail_at(
@@ -128,12 +152,13 @@ Manifest parse_manifest(std::string_view text, const std::string& source,
   return manifest;
 }
 
-Manifest read_manifest(const std::filesystem::path& csv_file, const ManifestColumns& columns) {
+Manifest read_manifest(const std::filesystem::path& csv_file, const ManifestColumns& columns,
+                       const PathPolicy& paths) {
   return parse_manifest(read_file_text(csv_file), csv_file.string(), csv_file.parent_path(),
-                        columns);
+                        columns, paths);
 }
 
-Manifest read_class_folders(const std::filesystem::path& root) {
+Manifest read_class_folders(const std::filesystem::path& root, const PathPolicy& paths) {
   Manifest manifest;
   manifest.source = root.string();
   bool any_folder = false;
@@ -143,11 +168,14 @@ Manifest read_class_folders(const std::filesystem::path& root) {
     any_folder = true;
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-      if (entry.is_regular_file() && has_image_extension(entry.path()))
-        files.push_back(entry.path());
+      if (is_image_entry(entry)) files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end());
     for (const std::filesystem::path& file : files) {
+      if (!paths.allow_outside) {
+        const std::string outside = outside_folder_reason(file, root);
+        if (!outside.empty()) throw DataError(file.string() + ": " + outside);
+      }
       Record record;
       record.file = file;
       record.path_text = std::string(name_of(sex)) + "/" + file.filename().string();
@@ -166,14 +194,15 @@ Manifest read_class_folders(const std::filesystem::path& root) {
   return manifest;
 }
 
-Manifest read_dataset(const std::filesystem::path& location, const ManifestColumns& columns) {
-  if (std::filesystem::is_regular_file(location)) return read_manifest(location, columns);
+Manifest read_dataset(const std::filesystem::path& location, const ManifestColumns& columns,
+                      const PathPolicy& paths) {
+  if (std::filesystem::is_regular_file(location)) return read_manifest(location, columns, paths);
   if (!std::filesystem::is_directory(location)) {
     throw DataError(location.string() + ": no such file or folder");
   }
   const std::filesystem::path manifest_file = location / "manifest.csv";
-  if (std::filesystem::exists(manifest_file)) return read_manifest(manifest_file, columns);
-  return read_class_folders(location);
+  if (std::filesystem::exists(manifest_file)) return read_manifest(manifest_file, columns, paths);
+  return read_class_folders(location, paths);
 }
 
 }  // namespace engine::data

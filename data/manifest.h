@@ -38,6 +38,20 @@ struct ManifestColumns {
   static ManifestColumns rsna();
 };
 
+// Where the paths of a manifest may lead. By default every path must resolve, after symbolic
+// links, inside the manifest's folder (for class folders: inside the root), so that a manifest
+// line such as /etc/shadow or ../../secret.png cannot make a program read a file outside the data
+// set it names. allow_outside lifts this (the programs' --allow-outside-paths, recorded in their
+// output).
+struct PathPolicy {
+  bool allow_outside = false;
+};
+
+// Empty when `file` resolves inside `folder`; otherwise why not, for an error message: "path
+// resolves to /etc/shadow, outside the manifest's folder /data/x".
+std::string outside_folder_reason(const std::filesystem::path& file,
+                                  const std::filesystem::path& folder);
+
 struct Record {
   std::filesystem::path file;  // where the image is, resolved against the manifest's folder
   std::string path_text;       // the path exactly as the manifest wrote it
@@ -58,15 +72,20 @@ struct Manifest {
 
 // Reads a CSV manifest. Errors are DataError "<file>:<line>:<column>: <what>": a missing required
 // column, an empty path, a path listed twice, a sex value outside the accepted spellings, an age
-// that is not a finite non-negative number, an empty id, the same id with two different sexes.
-Manifest read_manifest(const std::filesystem::path& csv_file, const ManifestColumns& columns = {});
+// that is not a finite non-negative number, an empty id, the same id with two different sexes, a
+// path that resolves outside the manifest's folder (unless the policy allows it).
+Manifest read_manifest(const std::filesystem::path& csv_file, const ManifestColumns& columns = {},
+                       const PathPolicy& paths = {});
 // The same from text already in memory; `base_folder` resolves relative paths.
 Manifest parse_manifest(std::string_view text, const std::string& source,
                         const std::filesystem::path& base_folder,
-                        const ManifestColumns& columns = {});
-// Reads root/F and root/M. Throws when neither folder exists or no image is found.
-Manifest read_class_folders(const std::filesystem::path& root);
+                        const ManifestColumns& columns = {}, const PathPolicy& paths = {});
+// Reads root/F and root/M. Throws when neither folder exists or no image is found. Entries with
+// an image name that are not folders are records even when they cannot be read (a broken or
+// looping symbolic link): reading them fails later, naming the file, as one bad image.
+Manifest read_class_folders(const std::filesystem::path& root, const PathPolicy& paths = {});
 // A manifest file, a folder holding manifest.csv, or class folders, in that order of preference.
-Manifest read_dataset(const std::filesystem::path& location, const ManifestColumns& columns = {});
+Manifest read_dataset(const std::filesystem::path& location, const ManifestColumns& columns = {},
+                      const PathPolicy& paths = {});
 
 }  // namespace engine::data

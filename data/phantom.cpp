@@ -93,14 +93,19 @@ Image phantom_image(std::uint64_t seed, std::uint64_t index, int size) {
   return image;
 }
 
+std::string phantom_file_name(int index) {
+  char name[64];
+  std::snprintf(name, sizeof(name), "synthetic_phantom_%06d.png", index);
+  return name;
+}
+
 void write_phantom_dataset(const std::filesystem::path& folder, int count, std::uint64_t seed,
                            int size) {
   if (count < 1) throw std::invalid_argument("write_phantom_dataset: count must be at least 1");
   std::filesystem::create_directories(folder);
   std::string manifest = csv_record({"path", "sex", "id", "note"});
   for (int index = 0; index < count; ++index) {
-    char name[64];
-    std::snprintf(name, sizeof(name), "synthetic_phantom_%06d.png", index);
+    const std::string name = phantom_file_name(index);
     const auto phantom_index = static_cast<std::uint64_t>(index);
     write_png(folder / name, phantom_image(seed, phantom_index, size));
     manifest +=

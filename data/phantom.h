@@ -51,6 +51,9 @@ FloatImage render_phantom(const PhantomTraits& traits, std::uint64_t seed, std::
 // draw + render, quantised to 8 bits.
 Image phantom_image(std::uint64_t seed, std::uint64_t index, int size);
 
+// "synthetic_phantom_NNNNNN.png": the file name of phantom `index` in a written data set.
+std::string phantom_file_name(int index);
+
 // Writes `count` phantoms as synthetic_phantom_NNNNNN.png, a manifest.csv with the header
 // path,sex,id,note (the default ManifestColumns read it) and a README.txt saying what they are.
 // Creates `folder` if needed; existing files of the same names are replaced.

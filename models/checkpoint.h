@@ -10,10 +10,11 @@
 // the key prefix "training." — PyTorch users drop those keys before load_state_dict.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +36,9 @@ struct CheckpointInfo {
   std::string engine_version;            // filled by save_checkpoint
 };
 
+// Training-state tensors are saved under this prefix beside the model's own.
+inline constexpr const char* training_tensor_prefix = "training.";
+
 struct TrainingState {
   std::map<std::string, Tensor> tensors;  // saved under "training.<key>"
   Json counters = Json::object();         // saved in the metadata as "engine.training_state"
@@ -54,6 +58,10 @@ struct CheckpointContents {
   std::optional<TrainingState> training_state;
 };
 CheckpointContents read_checkpoint(const std::filesystem::path& path);
+// The same from the file's bytes; `origin` names it in errors. Reads and verifies only: no model
+// is built (checkpoint_format.cpp, which the fuzz target links without the models).
+CheckpointContents parse_checkpoint(const std::vector<std::uint8_t>& bytes,
+                                    const std::string& origin);
 
 struct LoadedCheckpoint {
   CheckpointInfo info;
@@ -72,6 +80,13 @@ LoadedCheckpoint load_checkpoint(const std::filesystem::path& path, Device devic
 // The SHA-256 over (name, dtype, shape, bytes) of each tensor in order: renaming, reshaping or
 // changing any byte changes it.
 std::string tensor_digest(const std::vector<std::pair<std::string, Tensor>>& tensors);
+
+// The metadata save_checkpoint writes beside `tensors` (training-state tensors included):
+// "format", engine.checkpoint (the info as JSON text), engine.training_state (the counters, when
+// given), engine.tensor_sha256 and engine.checkpoint_sha256.
+std::map<std::string, std::string> checkpoint_metadata(
+    const CheckpointInfo& info, const std::vector<std::pair<std::string, Tensor>>& tensors,
+    const Json* training_counters);
 
 // The SHA-256 over the metadata text exactly as stored (engine.checkpoint, then
 // engine.training_state or nothing), and the tensor digest, each followed by a zero byte.

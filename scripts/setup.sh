@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the engine needs from Debian 12's archive, only if something is missing.
+# Extra package names given as arguments are installed too (scripts/fuzz.sh asks for clang-14 and
+# libclang-rt-14-dev, its libFuzzer runtime, this way).
 # The CUDA toolkit is not installed here: when nvcc (with cuBLAS and cuDNN 9) is present, the
 # build uses it; otherwise the build is CPU-only and says so.
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config git
           libopenblas-dev libstb-dev doctest-dev libbenchmark-dev python3
-          libgdcm-dev)  # DICOM: GDCM's JPEG and JPEG 2000 codecs (docs/PREDICT.md)
+          libgdcm-dev  # DICOM: GDCM's JPEG and JPEG 2000 codecs (docs/PREDICT.md)
+          "$@")
 
 missing=()
 for package in "${packages[@]}"; do

@@ -202,7 +202,11 @@ class Parser {
       if (errno == ERANGE) fail("an integer within int64");
       return Json(static_cast<std::int64_t>(value));
     }
-    return Json(std::strtod(lexeme.c_str(), nullptr));
+    // Overflow would read as infinity, which JSON cannot hold and the writer turns into null
+    // (found by fuzzing): such a number is refused. Underflow to zero or a subnormal is kept.
+    const double value = std::strtod(lexeme.c_str(), nullptr);
+    if (!std::isfinite(value)) fail("a number within the range of a double (about 1.8e308)");
+    return Json(value);
   }
 
   std::string_view text_;
@@ -327,6 +331,8 @@ void dump_into(const Json& value, std::string& out, int indent, int level) {
     const double number = value.as_number();
     if (!std::isfinite(number)) {
       out += "null";  // JSON has no NaN or infinity
+    } else if (number == 0 && std::signbit(number)) {
+      out += "-0.0";  // "-0" would read back as the integer 0, losing the sign
     } else {
       char text[32];
       std::snprintf(text, sizeof text, "%.17g", number);

@@ -7,6 +7,7 @@
 #include "apps/common/environment.h"
 #include "apps/predict/grad_cam.h"
 #include "apps/predict/heatmap_image.h"
+#include "apps/predict/output_paths.h"
 #include "data/file.h"
 #include "metrics/classes.h"
 #include "tensor/autograd.h"
@@ -44,12 +45,6 @@ double mean(const std::vector<double>& values) {
   return sum / static_cast<double>(values.size());
 }
 
-std::string heatmap_name(const PredictionItem& item) {
-  char prefix[16];
-  std::snprintf(prefix, sizeof prefix, "%04zu_", item.index);
-  return prefix + item.input.file.stem().string() + "_gradcam.png";
-}
-
 void explain(BatchContext& context, const std::vector<PredictionItem*>& items,
              const std::vector<PreparedImage>& images, const Tensor& original_view) {
   const PredictionRun& run = context.run;
@@ -72,7 +67,7 @@ void explain(BatchContext& context, const std::vector<PredictionItem*>& items,
                            run.policy.class_names.of(cam.explained_class), item.estimate.name,
                            "predict_app " + engine_version()};
     const std::filesystem::path file =
-        std::filesystem::path(run.options.explain) / heatmap_name(item);
+        std::filesystem::path(run.options.explain) / heatmap_file_name(item.index, item.input);
     try {
       data::write_file_bytes(file, heatmap_png(images[i].pixels, cam, caption));
     } catch (const std::exception& error) {
@@ -123,6 +118,7 @@ void predict_batch(BatchContext& context, const std::vector<PredictionItem*>& ba
       item->bit_depth = image.bit_depth;
       item->unusual = image.unusual;
       item->dicom = image.dicom;
+      if (image.had_alpha) item->notes.push_back(data::alpha_composited_note);
       images.push_back(std::move(image));
       items.push_back(item);
     } catch (const std::exception& error) {

@@ -6,10 +6,12 @@
 //   a CSV file (*.csv)   a manifest: with a `sex` column it is read by data::read_manifest (strict,
 //                        the known sex is carried as the truth and shown beside the estimate);
 //                        with only a `path` column it is a plain list of images. Paths are
-//                        relative to the manifest's folder.
+//                        relative to the manifest's folder and must resolve inside it (after
+//                        symbolic links) unless the policy allows outside paths.
 //   a folder             its manifest.csv when present; else class folders F/ and M/ when
 //                        present; else its *.png, *.jpg, *.jpeg, *.dcm files (any letter case, not
-//                        recursive), in byte order of their names
+//                        recursive), in byte order of their names. A broken or looping symbolic
+//                        link with an image name is an item of its own, which fails when read.
 // Items keep the order of the arguments, then of the manifest or folder.
 #pragma once
 
@@ -17,6 +19,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "data/manifest.h"
 
 namespace engine::apps {
 
@@ -31,8 +35,10 @@ struct InputItem {
 struct ExpandedInputs {
   std::vector<InputItem> items;
   std::vector<std::string> notes;  // e.g. files in a folder that were not images
+  std::vector<std::filesystem::path> manifests;  // the CSV files read to list the items
 };
 
-ExpandedInputs expand_inputs(const std::vector<std::string>& arguments);
+ExpandedInputs expand_inputs(const std::vector<std::string>& arguments,
+                             const data::PathPolicy& paths = {});
 
 }  // namespace engine::apps

@@ -33,6 +33,9 @@ void register_predict_options(ArgumentTable& table, PredictOptions& options) {
   table.flag("allow-unusual-images", &options.allow_unusual_images,
              "predict on images that break the sanity rules for a hand radiograph (size, aspect "
              "ratio, bit depth, a blank image); recorded in the output");
+  table.flag("allow-outside-paths", &options.allow_outside_paths,
+             "read manifest paths that resolve (after symbolic links) outside the manifest's "
+             "folder; recorded in the output");
 
   table.section("Output");
   table.text("format", &options.format, "what is written", {"table", "json", "csv"});
@@ -43,6 +46,9 @@ void register_predict_options(ArgumentTable& table, PredictOptions& options) {
   table.flag("verify-on-cpu", &options.verify_on_cpu,
              "rerun every forward pass on the CPU's loop-level reference kernels and report the "
              "largest deviation per layer and any decision that changes");
+  table.flag("overwrite", &options.overwrite,
+             "replace predict_app's own earlier output (--out, heatmaps); a file that is an input "
+             "or not predict_app's output is never replaced");
 }
 
 double PredictOptions::threshold_override() const {

@@ -60,6 +60,9 @@ Json item_json(const PredictionRun& run, const PredictionItem& item) {
   json.set("bit_depth", decoded ? Json(item.bit_depth) : Json(nullptr));
   json.set("unusual", text_or_null(item.unusual));
   json.set("dicom", item.dicom ? data::dicom_info_json(*item.dicom) : Json(nullptr));
+  Json notes = Json::array();
+  for (const std::string& note : item.notes) notes.push_back(Json(note));
+  json.set("notes", std::move(notes));
   if (!item.predicted) {
     for (const char* key : {"estimate", "decided", "probabilities", "confidence", "threshold",
                             "logits", "views", "heatmap"}) {
@@ -121,6 +124,8 @@ Json options_json(const PredictionRun& run) {
   json.set("deterministic", Json(o.deterministic));
   json.set("allow_unusual_images", Json(o.allow_unusual_images));
   json.set("dicom_window", Json(o.dicom_window));
+  json.set("allow_outside_paths", Json(o.allow_outside_paths));
+  json.set("overwrite", Json(o.overwrite));
   Json inputs = Json::array();
   for (const std::string& input : o.inputs) inputs.push_back(Json(input));
   json.set("inputs", std::move(inputs));

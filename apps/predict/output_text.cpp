@@ -33,6 +33,12 @@ std::string pad(std::string text, std::size_t width) {
   return text;
 }
 
+std::string joined(const std::vector<std::string>& notes) {
+  std::string text;
+  for (const std::string& note : notes) text += (text.empty() ? "" : "; ") + note;
+  return text;
+}
+
 std::string truth_of(const PredictionRun& run, const PredictionItem& item) {
   return item.input.truth ? run.policy.class_names.of(*item.input.truth) : "";
 }
@@ -105,6 +111,7 @@ std::string prediction_table(const PredictionRun& run) {
     text += "\n";
     if (!item.unusual.empty()) text += "    note: " + item.unusual + "\n";
     if (item.dicom) text += "    dicom: " + dicom_line(item) + "\n";
+    for (const std::string& note : item.notes) text += "    note: " + note + "\n";
     if (item.heatmap.is_object())
       text += "    heatmap: " + item.heatmap.at("file").as_string() + "\n";
     if (!item.heatmap_error.empty()) text += "    FAILED heatmap: " + item.heatmap_error + "\n";
@@ -161,7 +168,8 @@ std::string prediction_csv(const PredictionRun& run) {
                                        "heatmap",
                                        "error",
                                        "dicom_sop_instance_uid",
-                                       "dicom"});
+                                       "dicom",
+                                       "notes"});
   for (const PredictionItem& item : run.items) {
     const bool ok = item.predicted;
     const double male = ok ? item.estimate.probability_class1 : 0;
@@ -189,7 +197,8 @@ std::string prediction_csv(const PredictionRun& run) {
                               item.heatmap.is_object() ? item.heatmap.at("file").as_string() : "",
                               !item.error.empty() ? item.error : item.heatmap_error,
                               item.dicom ? item.dicom->sop_instance_uid : "",
-                              dicom_line(item)});
+                              dicom_line(item),
+                              joined(item.notes)});
   }
   return text;
 }

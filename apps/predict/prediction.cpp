@@ -8,6 +8,7 @@
 
 #include "apps/common/environment.h"
 #include "apps/predict/batch.h"
+#include "apps/predict/output_paths.h"
 #include "apps/predict/verification.h"
 #include "data/file.h"
 #include "kernels/cpu/parallel.h"
@@ -49,6 +50,11 @@ models::LoadedCheckpoint load_model(const std::string& path, Device device) {
 PredictionRun run_prediction(const PredictOptions& options,
                              const std::vector<std::string>& command_line) {
   options.validate();
+  // Inputs first, so that no output is written over one of them (nor over a file predict_app did
+  // not write) before any work is done.
+  ExpandedInputs inputs =
+      expand_inputs(options.inputs, data::PathPolicy{options.allow_outside_paths});
+  check_prediction_outputs(options, inputs);
   PredictionRun run;
   run.options = options;
   run.command_line = command_line;
@@ -102,8 +108,12 @@ PredictionRun run_prediction(const PredictOptions& options,
     }
   }
 
+  if (options.allow_outside_paths) {
+    run.notes.push_back(
+        "--allow-outside-paths: manifest paths were read even where they resolve outside the "
+        "manifest's folder");
+  }
   const auto started = std::chrono::steady_clock::now();
-  ExpandedInputs inputs = expand_inputs(options.inputs);
   run.notes.insert(run.notes.end(), inputs.notes.begin(), inputs.notes.end());
   for (std::size_t i = 0; i < inputs.items.size(); ++i) {
     PredictionItem item;

@@ -39,6 +39,7 @@ struct PredictionItem {
   int width = 0, height = 0, bit_depth = 0;
   std::string unusual;  // a sanity rule overridden by --allow-unusual-images
   std::shared_ptr<const data::DicomInfo> dicom;  // what a DICOM file held (never who it shows)
+  std::vector<std::string> notes;  // what was done to this image that the reader should know
 
   std::vector<std::array<double, 2>> view_logits;  // per view: logit_female, logit_male
   std::vector<double> view_probabilities;          // per view: calibrated p(male)

@@ -114,6 +114,7 @@ PreparedImage prepare_image(const std::vector<std::uint8_t>& bytes, const std::s
   prepared.height = decoded.height;
   prepared.bit_depth = decoded.bit_depth;
   prepared.dicom = decoded.dicom;
+  prepared.had_alpha = decoded.had_alpha;
 
   const data::FloatImage square = data::preprocess(decoded, input.preprocess);
   prepared.side = square.width;

@@ -43,6 +43,7 @@ struct PreparedImage {
   int width = 0, height = 0, bit_depth = 0;
   std::string unusual;  // the sanity rule it broke, when --allow-unusual-images let it through
   std::shared_ptr<const data::DicomInfo> dicom;  // a DICOM file's metadata, else null
+  bool had_alpha = false;  // an alpha channel was composited on black (data::alpha_composited_note)
   std::vector<std::uint16_t> pixels;  // side x side, 65535 = white (as the training cache)
   int side = 0;
   float mean = 0;  // mean gray value in [0, 1], as data::CacheEntry::mean

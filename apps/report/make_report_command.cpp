@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "apps/common/output_guard.h"
 #include "apps/report/fields.h"
 #include "apps/report/report.h"
 #include "tensor/json.h"
@@ -12,9 +13,20 @@ namespace engine::report {
 namespace {
 
 const char* const usage =
-    "usage: make_report <run folder>\n"
+    "usage: make_report <run folder> [--overwrite]\n"
     "  Regenerates <run folder>/report.md and report.html (with plots/*.svg) from\n"
-    "  <run folder>/results.json; nothing else is read and nothing is fetched.\n";
+    "  <run folder>/results.json; nothing else is read and nothing is fetched.\n"
+    "  --overwrite  replace an earlier report (never a file the report writer did not write)\n";
+
+// Every file the report would write, checked before any is written.
+void check_outputs(const Json& results, const std::filesystem::path& folder,
+                   const std::filesystem::path& results_path, bool overwrite) {
+  apps::OutputGuard guard("make_report", overwrite);
+  guard.add_input(results_path, "the results (results.json)");
+  for (const std::string& file : report_files(build_report(results))) {
+    guard.check_file(folder / file, (folder / file).string(), is_report_file);
+  }
+}
 
 }  // namespace
 
@@ -24,11 +36,20 @@ int run_make_report(const std::vector<std::string>& arguments, std::ostream& out
     output << usage;
     return 0;
   }
-  if (arguments.size() != 1) {
+  std::vector<std::string> positional;
+  bool overwrite = false;
+  for (const std::string& argument : arguments) {
+    if (argument == "--overwrite") {
+      overwrite = true;
+    } else {
+      positional.push_back(argument);
+    }
+  }
+  if (positional.size() != 1 || positional[0].rfind("--", 0) == 0) {
     error << usage;
     return 2;
   }
-  const std::filesystem::path folder = arguments[0];
+  const std::filesystem::path folder = positional[0];
   const std::filesystem::path results_path = folder / "results.json";
   const std::string shown = results_path.string();
   std::error_code status;
@@ -46,7 +67,11 @@ int run_make_report(const std::vector<std::string>& arguments, std::ostream& out
     return 1;
   }
   try {
+    check_outputs(results, folder, results_path, overwrite);
     write_report(results, folder);
+  } catch (const apps::OutputRefused& failure) {
+    error << "make_report: " << failure.what() << "\n";
+    return 2;
   } catch (const ReportError& failure) {
     error << "make_report: " << shown << ": " << failure.what() << "\n";
     return 1;

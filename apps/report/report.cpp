@@ -3,6 +3,7 @@
 #include <cctype>
 #include <vector>
 
+#include "apps/common/output_guard.h"
 #include "apps/report/cells.h"
 #include "apps/report/format.h"
 #include "apps/report/sections.h"
@@ -91,6 +92,33 @@ void write_text(const std::filesystem::path& path, const std::string& text) {
 }
 
 }  // namespace
+
+std::vector<std::string> report_files(const Document& document) {
+  std::vector<std::string> files;
+  for (const Block& block : document.blocks) {
+    if (const auto* figure = std::get_if<Figure>(&block)) files.push_back(figure->file);
+  }
+  files.push_back("report.md");
+  files.push_back("report.html");
+  return files;
+}
+
+bool is_report_file(const std::filesystem::path& file) {
+  constexpr std::size_t largest_report = 64 << 20;
+  const std::string text = apps::file_head(file, largest_report);
+  const std::string writer = "the report writer of engine ";
+  const std::string extension = file.extension().string();
+  if (extension == ".md") {
+    return text.find("by " + writer) != std::string::npos;
+  }
+  if (extension == ".html") {
+    return text.find("<meta name=\"generator\" content=\"" + writer) != std::string::npos;
+  }
+  const std::string first_line = text.substr(0, text.find('\n'));
+  return extension == ".svg" &&
+         apps::starts_with(first_line, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"") &&
+         first_line.ends_with(" role=\"img\">");
+}
 
 void write_report(const Json& results, const std::filesystem::path& run_folder) {
   const Document document = build_report(results);

@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "apps/report/document.h"
 #include "tensor/json.h"
@@ -31,6 +32,15 @@ Document build_report(const Json& results);
 // atomically (a reader never sees half a file). Nothing is written when results.json is
 // rejected.
 void write_report(const Json& results, const std::filesystem::path& run_folder);
+
+// The files write_report writes for this document, relative to the run folder: plots/*.svg,
+// report.md and report.html.
+std::vector<std::string> report_files(const Document& document);
+
+// Whether an existing file is one the report writer wrote: report.md ends with the sentence
+// naming report_generator(), report.html's <meta name="generator"> names it, and a plot is an
+// SVG whose first line is the one SvgDocument writes.
+bool is_report_file(const std::filesystem::path& file);
 
 // "the report writer of engine <git describe>": recorded in the HTML's generator and at the
 // end of both files, so a report names the code that wrote it.

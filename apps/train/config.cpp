@@ -1,6 +1,10 @@
 #include "apps/train/config.h"
 
+#include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <limits>
+#include <system_error>
 
 #include "models/registry.h"
 
@@ -22,7 +26,12 @@ void register_training_options(ArgumentTable& t, TrainingConfig& c) {
   t.number("test-fraction", &c.test_fraction, "share of each sex for the test part (0: none)", 0,
            0.9);
   t.integer("folds", &c.folds, "k-fold cross-validation with K folds (0: off)", 0, 50);
-  t.flag("skip-bad-files", &c.skip_bad_files, "leave out unreadable images and list them");
+  t.flag("skip-bad-files", &c.skip_bad_files,
+         "leave out images that cannot be read or decoded (all are read before the split) and "
+         "list them in skipped.csv");
+  t.flag("allow-outside-paths", &c.allow_outside_paths,
+         "read manifest paths that resolve (after symbolic links) outside the manifest's folder; "
+         "recorded");
   t.text("resize", &c.resize, "fit to the square input", {"pad", "squash"});
   t.flag("clahe", &c.clahe, "contrast-limited adaptive histogram equalisation before caching");
   t.text("dicom-window", &c.dicom_window,
@@ -68,7 +77,8 @@ void register_training_options(ArgumentTable& t, TrainingConfig& c) {
   t.number("min-lr", &c.minimum_learning_rate, "cosine schedule's final learning rate", 0, 10);
   t.number("label-smoothing", &c.label_smoothing, "label smoothing of the loss", 0, 0.5);
   t.text("class-weights", &c.class_weights,
-         "loss weights: none, balanced (inverse class frequency) or w_female,w_male");
+         "loss weights: none, balanced (inverse class frequency) or w_female,w_male, each in "
+         "[0.01, 100] (only their ratio matters)");
   t.number("max-grad-norm", &c.max_gradient_norm, "clip the gradient norm (0: off)", 0, unbounded);
   t.text("augment", &c.augment, "training augmentation", {"none", "seed-study", "extended"});
   t.text("early-stopping-metric", &c.early_stopping_metric, "validation metric for the best epoch",
@@ -96,6 +106,41 @@ void register_training_options(ArgumentTable& t, TrainingConfig& c) {
   t.integer("workers", &c.workers, "data loader threads", 0, 64);
   t.integer("threads", &c.threads, "CPU compute threads (0: all)", 0, 1024);
   t.flag("report", &c.report, "write report.md and report.html");
+}
+
+namespace {
+
+std::string class_weight_bounds() {
+  char text[64];
+  std::snprintf(text, sizeof text, "[%g, %g]", minimum_class_weight, maximum_class_weight);
+  return text;
+}
+
+}  // namespace
+
+std::array<double, 2> TrainingConfig::fixed_class_weights() const {
+  const std::string usage = "--class-weights: '" + class_weights +
+                            "' is not none, balanced, or two numbers w_female,w_male";
+  const std::size_t comma = class_weights.find(',');
+  if (comma == std::string::npos) throw ArgumentError(usage);
+  std::array<double, 2> weights{};
+  const std::string texts[2] = {class_weights.substr(0, comma), class_weights.substr(comma + 1)};
+  for (int c = 0; c < 2; ++c) {
+    const std::string& text = texts[c];
+    const char* end = text.data() + text.size();
+    const auto [stop, error] = std::from_chars(text.data(), end, weights[c]);
+    const bool too_large = error == std::errc::result_out_of_range;  // beyond a double's range
+    if (text.empty() || (error != std::errc() && !too_large) || stop != end) {
+      throw ArgumentError(usage);
+    }
+    if (too_large || !std::isfinite(weights[c]) || weights[c] < minimum_class_weight ||
+        weights[c] > maximum_class_weight) {
+      throw ArgumentError("--class-weights: " + std::string(c == 0 ? "w_female" : "w_male") + " '" +
+                          text + "' is outside " + class_weight_bounds() +
+                          " (only the ratio of the two weights matters; see --help)");
+    }
+  }
+  return weights;
 }
 
 std::vector<std::string> TrainingConfig::architectures() const {
@@ -170,18 +215,7 @@ void TrainingConfig::validate() const {
   if (validation_fraction + test_fraction >= 0.9) {
     throw ArgumentError("--validation-fraction plus --test-fraction must leave training data");
   }
-  if (class_weights != "none" && class_weights != "balanced") {
-    const std::size_t comma = class_weights.find(',');
-    try {
-      if (comma == std::string::npos || std::stod(class_weights.substr(0, comma)) <= 0 ||
-          std::stod(class_weights.substr(comma + 1)) <= 0) {
-        throw ArgumentError("");
-      }
-    } catch (const std::exception&) {
-      throw ArgumentError("--class-weights: '" + class_weights +
-                          "' is not none, balanced, or two positive numbers w_female,w_male");
-    }
-  }
+  if (class_weights != "none" && class_weights != "balanced") fixed_class_weights();
   for (const StageOptions& stage : stage_options()) {
     if (stage.input_size < 0 || stage.epochs < 0 || stage.batch_size < 0 ||
         stage.learning_rate < 0) {
@@ -209,6 +243,7 @@ Json TrainingConfig::to_json() const {
   json.set("test_fraction", Json(test_fraction));
   json.set("folds", Json(folds));
   json.set("skip_bad_files", Json(skip_bad_files));
+  json.set("allow_outside_paths", Json(allow_outside_paths));
   json.set("resize", Json(resize));
   json.set("clahe", Json(clahe));
   json.set("dicom_window", Json(dicom_window));

@@ -2,6 +2,7 @@
 // argument table (so --help documents every field with its default) and written to config.json.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,6 +26,14 @@ struct StageOptions {
   std::int64_t freeze_epochs = -1;  // -1: the run's --freeze-epochs
 };
 
+// Bounds of a --class-weights value. The loss is the weighted mean sum_i w[t_i] l_i / sum_i w[t_i],
+// so only the ratio of the two weights matters; [0.01, 100] allows ratios up to 10^4, beyond the
+// inverse-frequency ("balanced") weights of any data set with up to 1:199 imbalance (those lie in
+// [0.5, 100]). A larger ratio makes one sex count less than 1/10^4 of the other, which amounts to
+// leaving it out of training; such a value is a typing slip, not a recipe.
+inline constexpr double minimum_class_weight = 0.01;
+inline constexpr double maximum_class_weight = 100;
+
 struct TrainingConfig {
   // data
   std::string data;
@@ -36,6 +45,7 @@ struct TrainingConfig {
   std::int64_t folds = 0;
   bool skip_bad_files = false;
   std::string dicom_window = "file";  // file | none: data/decode.h's DicomWindow
+  bool allow_outside_paths = false;   // manifest paths may resolve outside the manifest's folder
   std::string resize = "pad";
   bool clahe = false;
 
@@ -90,6 +100,9 @@ struct TrainingConfig {
   bool report = true;
 
   std::vector<std::string> architectures() const;  // --compare list, or --model
+  // The two weights of "w_female,w_male": finite numbers in [minimum_class_weight,
+  // maximum_class_weight]; throws ArgumentError naming --class-weights otherwise.
+  std::array<double, 2> fixed_class_weights() const;
   std::vector<StageOptions> stage_options() const;  // parsed --stage items (at least one)
   double effective_learning_rate() const;
   double effective_weight_decay() const;

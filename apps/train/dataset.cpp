@@ -4,8 +4,11 @@
 #include <cstdio>
 #include <fstream>
 
+#include "data/csv.h"
 #include "data/dicom.h"
+#include "data/error.h"
 #include "data/file.h"
+#include "kernels/cpu/parallel.h"
 #include "tensor/sha256.h"
 
 namespace engine::apps {
@@ -35,15 +38,15 @@ bool says_synthetic(const std::filesystem::path& folder) {
 }  // namespace
 
 Dataset load_dataset(const std::string& location, const std::string& columns,
-                     const std::string& age_unit) {
+                     const std::string& age_unit, const data::PathPolicy& paths) {
   Dataset dataset;
   dataset.location = location;
   const std::filesystem::path manifest_file = manifest_file_of(location);
   const bool rsna = columns == "rsna" ||
                     (columns == "auto" && !manifest_file.empty() && header_names_rsna(manifest_file));
   dataset.columns = rsna ? "rsna" : "default";
-  dataset.manifest = data::read_dataset(location, rsna ? data::ManifestColumns::rsna()
-                                                       : data::ManifestColumns{});
+  dataset.manifest = data::read_dataset(
+      location, rsna ? data::ManifestColumns::rsna() : data::ManifestColumns{}, paths);
   if (!manifest_file.empty()) {
     dataset.manifest_sha256 = data::sha256_file_hex(manifest_file);
     dataset.synthetic = says_synthetic(manifest_file.parent_path());
@@ -80,6 +83,7 @@ Json Dataset::to_json() const {
   json.set("male", Json(static_cast<std::int64_t>(manifest.count(data::Sex::Male))));
   json.set("age_unit", age_unit.empty() ? Json(nullptr) : Json(age_unit));
   json.set("grouped_by", Json(manifest.has_id ? "id column" : "file (no id column)"));
+  json.set("skipped_before_split", Json(static_cast<std::int64_t>(skipped.size())));
   return json;
 }
 
@@ -94,10 +98,83 @@ Dataset without_groups(const Dataset& dataset, const std::set<std::string>& excl
   return kept;
 }
 
+std::string skipped_files_csv(const std::vector<const Dataset*>& datasets) {
+  std::string text = data::csv_record({"data", "file", "origin", "reason"});
+  for (const Dataset* dataset : datasets) {
+    for (const data::SkippedFile& file : dataset->skipped) {
+      text += data::csv_record({dataset->location, file.file, file.origin, file.reason});
+    }
+  }
+  return text;
+}
+
+Json skipped_files_json(const std::vector<data::SkippedFile>& files) {
+  Json list = Json::array();
+  for (const data::SkippedFile& file : files) {
+    Json item = Json::object();
+    item.set("file", Json(file.file));
+    item.set("origin", Json(file.origin));
+    item.set("reason", Json(file.reason));
+    list.push_back(std::move(item));
+  }
+  return list;
+}
+
+Json alpha_files_json(const std::vector<std::pair<std::string, std::string>>& files) {
+  Json list = Json::array();
+  for (const auto& [file, origin] : files) {
+    Json item = Json::object();
+    item.set("file", Json(file));
+    item.set("origin", Json(origin));
+    list.push_back(std::move(item));
+  }
+  Json json = Json::object();
+  json.set("note", Json(data::alpha_composited_note));
+  json.set("files", std::move(list));
+  return json;
+}
+
 std::set<std::string> groups_of(const Dataset& dataset, const std::vector<std::size_t>& records) {
   std::set<std::string> groups;
   for (std::size_t index : records) groups.insert(dataset.manifest.records.at(index).group);
   return groups;
+}
+
+void remove_unreadable(Dataset& dataset, const data::DecodeLimits& limits) {
+  std::vector<data::Record>& records = dataset.manifest.records;
+  std::vector<std::string> failures(records.size());
+  kernels::cpu::parallel_for(static_cast<std::int64_t>(records.size()), 1,
+                             [&](std::int64_t begin, std::int64_t end) {
+                               for (std::int64_t i = begin; i < end; ++i) {
+                                 try {
+                                   data::read_image(records[i].file, limits);
+                                 } catch (const data::DataError& error) {
+                                   failures[i] = error.what();
+                                 }
+                               }
+                             });
+  std::vector<data::Record> kept;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (failures[i].empty()) {
+      kept.push_back(std::move(records[i]));
+    } else {
+      dataset.skipped.push_back({records[i].file.string(), records[i].origin, failures[i]});
+    }
+  }
+  records = std::move(kept);
+}
+
+std::vector<std::pair<std::string, std::string>> CacheStore::alpha_files() const {
+  std::vector<std::pair<std::string, std::string>> files;
+  std::set<std::string> seen;
+  for (const auto& [key, cache] : caches_) {
+    for (const data::CacheEntry& entry : cache->entries()) {
+      if (entry.had_alpha && seen.insert(entry.record.file.string()).second) {
+        files.emplace_back(entry.record.file.string(), entry.record.origin);
+      }
+    }
+  }
+  return files;
 }
 
 std::vector<data::SkippedFile> CacheStore::skipped_files() const {

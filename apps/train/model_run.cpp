@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include "apps/train/outputs.h"
 #include "apps/train/stage.h"
@@ -101,10 +102,31 @@ metrics::Evaluation evaluate_predictions(const TrainingConfig& config, const Dat
 
 }  // namespace
 
+PretrainingData pretraining_data(const TrainingConfig& config, const Dataset& final_dataset,
+                                 const Partition& partition, const Dataset& stage_dataset) {
+  // Hands held out for validation or test in the final data never teach an earlier stage.
+  std::set<std::string> held_out = groups_of(final_dataset, partition.validation);
+  const std::set<std::string> test_groups = groups_of(final_dataset, partition.test);
+  held_out.insert(test_groups.begin(), test_groups.end());
+  PretrainingData result;
+  result.dataset = without_groups(stage_dataset, held_out, &result.removed);
+  result.split = data::split_parts(
+      result.dataset.manifest, {1.0 - config.validation_fraction, config.validation_fraction, 0.0},
+      static_cast<std::uint64_t>(config.seed));
+  return result;
+}
+
 const Dataset& DatasetStore::get(const std::string& location) {
   auto& slot = datasets_[location];
   if (!slot) {
-    slot = std::make_unique<Dataset>(load_dataset(location, config_.columns, config_.age_unit));
+    slot = std::make_unique<Dataset>(load_dataset(location, config_.columns, config_.age_unit,
+                                                  data::PathPolicy{config_.allow_outside_paths}));
+    if (config_.skip_bad_files) {
+      std::printf("reading the %zu images of %s once before the split (--skip-bad-files) ...\n",
+                  slot->manifest.records.size(), location.c_str());
+      std::fflush(stdout);
+      remove_unreadable(*slot, data::DecodeLimits{});
+    }
   }
   return *slot;
 }
@@ -148,19 +170,13 @@ ModelRunResult run_model(const TrainingConfig& config, const std::string& archit
     std::string data_description = final_dataset.location + " (" + partition.label +
                                    (partition.label.empty() ? "" : ", ") + "training part)";
     if (!final_data) {
-      // Hands held out for validation or test in the final data never teach an earlier stage.
-      std::set<std::string> held_out = groups_of(final_dataset, partition.validation);
-      const std::set<std::string> test_groups = groups_of(final_dataset, partition.test);
-      held_out.insert(test_groups.begin(), test_groups.end());
-      std::size_t removed = 0;
-      pretraining = without_groups(datasets.get(stage.data), held_out, &removed);
-      const data::Split own = data::split_parts(
-          pretraining.manifest, {1.0 - config.validation_fraction, config.validation_fraction, 0.0},
-          static_cast<std::uint64_t>(config.seed));
-      train = own.indices(data::Part::Train);
-      validation = own.indices(data::Part::Validation);
+      PretrainingData own =
+          pretraining_data(config, final_dataset, partition, datasets.get(stage.data));
+      train = own.split.indices(data::Part::Train);
+      validation = own.split.indices(data::Part::Validation);
+      pretraining = std::move(own.dataset);
       dataset = &pretraining;
-      data_description = stage.data + " (" + std::to_string(removed) +
+      data_description = stage.data + " (" + std::to_string(own.removed) +
                          " images of held-out hands removed; its own validation part)";
     }
     const data::ImageCache& cache = caches.get(*dataset, static_cast<int>(sizes[s]));
@@ -299,6 +315,12 @@ ModelRunResult run_model(const TrainingConfig& config, const std::string& archit
   if (result.test) info.provenance.set("test_summary", Json(metrics::summary_text(*result.test)));
   models::save_checkpoint(folder / "best.safetensors", *model, info);
   result.entry.set("checkpoint", Json((folder / "best.safetensors").string()));
+  // The signature is an unkeyed hash: a file whose metadata was edited and re-signed verifies.
+  // The run record's own copy of both hashes is what such a file is compared against.
+  result.entry.set("checkpoint_sha256",
+                   Json(models::read_checkpoint(folder / "best.safetensors").checkpoint_sha256));
+  result.entry.set("checkpoint_file_sha256",
+                   Json(sha256_hex(read_file_bytes((folder / "best.safetensors").string()))));
   result.entry.set("seconds", Json(std::chrono::duration<double>(
                                        std::chrono::steady_clock::now() - started).count()));
   return result;

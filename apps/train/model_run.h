@@ -12,6 +12,7 @@
 #include "apps/common/progress.h"
 #include "apps/train/config.h"
 #include "apps/train/dataset.h"
+#include "data/split.h"
 #include "metrics/report.h"
 #include "tensor/device.h"
 
@@ -27,6 +28,16 @@ struct ModelRunResult {
   Json entry;                                // results.json "models" item
   std::optional<metrics::Evaluation> test;   // for fold summaries
 };
+
+// A stage on other data (--stage data=...) trains on it without the hands held out for validation
+// or test in the final data, with its own train/validation split.
+struct PretrainingData {
+  Dataset dataset;
+  data::Split split;
+  std::size_t removed = 0;  // images of held-out hands
+};
+PretrainingData pretraining_data(const TrainingConfig& config, const Dataset& final_dataset,
+                                 const Partition& partition, const Dataset& stage_dataset);
 
 class DatasetStore {  // datasets named by stages, loaded once
  public:

@@ -6,7 +6,10 @@
 
 #include "apps/common/environment.h"
 #include "apps/report/report.h"
+#include "apps/train/data_checks.h"
 #include "apps/train/model_run.h"
+#include "apps/train/run_folder.h"
+#include "apps/train/stage.h"
 #include "data/split.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/cuda/mode.h"
@@ -15,25 +18,6 @@
 namespace engine::apps {
 
 namespace {
-
-void write_json(const std::filesystem::path& file, const Json& json) {
-  const std::string text = json.dump(1) + "\n";
-  write_file_atomically(file.string(), std::vector<std::uint8_t>(text.begin(), text.end()));
-}
-
-// A fresh run must not mix with an earlier one's files; --resume continues it.
-void check_run_folder(const TrainingConfig& config) {
-  const std::filesystem::path folder = config.out;
-  if (config.resume || !std::filesystem::exists(folder)) return;
-  if (!std::filesystem::is_directory(folder)) {
-    throw std::invalid_argument("--out " + config.out + " exists and is not a folder");
-  }
-  if (!std::filesystem::is_empty(folder)) {
-    throw std::invalid_argument("--out " + config.out +
-                                " already holds a run; add --resume to continue it or choose "
-                                "another folder");
-  }
-}
 
 data::Split make_split(const TrainingConfig& config, const Dataset& dataset) {
   if (!config.split_file.empty()) return data::read_split(config.split_file, dataset.manifest);
@@ -115,113 +99,196 @@ Json fold_summary(const std::vector<std::pair<std::string, metrics::Evaluation>>
   return summary;
 }
 
+// Every folder the run writes into: the run folder, plots/, and each model's and stage's folder.
+std::vector<std::filesystem::path> output_folders(const TrainingConfig& config,
+                                                  const std::vector<Partition>& partitions) {
+  const std::filesystem::path folder = config.out;
+  std::vector<std::filesystem::path> folders = {folder, folder / "plots"};
+  const std::size_t stages = config.stage_options().size();
+  for (const std::string& architecture : config.architectures()) {
+    folders.push_back(folder / architecture);
+    for (const Partition& partition : partitions) {
+      const std::filesystem::path model_folder = folder / architecture / partition.folder;
+      folders.push_back(model_folder);
+      for (std::size_t s = 1; s <= stages; ++s) {
+        folders.push_back(model_folder / ("stage" + std::to_string(s)));
+      }
+    }
+  }
+  return folders;
+}
+
+// The datasets of the run, all read (and, with --skip-bad-files, every image decoded) before
+// anything is written: the final data first, then each stage's own.
+std::vector<const Dataset*> load_datasets(const TrainingConfig& config, DatasetStore& datasets) {
+  std::vector<const Dataset*> loaded = {&datasets.get(config.data)};
+  for (const StageOptions& stage : config.stage_options()) {
+    if (!stage.data.empty() && stage.data != config.data)
+      loaded.push_back(&datasets.get(stage.data));
+  }
+  return loaded;
+}
+
+void write_text(const std::filesystem::path& file, const std::string& text) {
+  write_file_atomically(file.string(), std::vector<std::uint8_t>(text.begin(), text.end()));
+}
+
+// results.json's data: the final data set, its split, the files left out and the images whose
+// alpha channel was composited on black.
+Json data_record(const TrainingConfig& config, const Dataset& dataset, const data::Split& split,
+                 const CacheStore& caches, Progress& progress) {
+  Json data_json = dataset.to_json();
+  data_json.set("split", split_json(config, split, dataset));
+  std::vector<data::SkippedFile> skipped = dataset.skipped;
+  for (const data::SkippedFile& file : caches.skipped_files()) skipped.push_back(file);
+  data_json.set("skipped", skipped_files_json(skipped));
+  const std::vector<std::pair<std::string, std::string>> alpha = caches.alpha_files();
+  if (!alpha.empty()) {
+    progress.message("note: " + std::to_string(alpha.size()) +
+                     " image(s): " + data::alpha_composited_note + " (results.json lists them)");
+  }
+  data_json.set("alpha_composited", alpha_files_json(alpha));
+  data_json.set("dicom", caches.dicom_json(config.dicom_window));
+  return data_json;
+}
+
+std::string outcome_of(const std::exception_ptr& failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const TrainingInterrupted&) {
+    return "interrupted (--interrupt-after-epochs)";
+  } catch (const TrainingDiverged& error) {
+    return std::string("stopped: ") + error.what();
+  } catch (const std::exception& error) {
+    return std::string("failed: ") + error.what();
+  } catch (...) {
+    return "failed";
+  }
+}
+
 }  // namespace
 
 RunOutcome run_training(const TrainingConfig& config, const std::string& command_line) {
+  // Everything is checked before the first byte is written: options, the run folder, the data,
+  // the split, inputs inside the run folder, and (--resume) the recorded settings and split.
   config.validate();
-  check_run_folder(config);
+  const RunFolderState state = inspect_run_folder(config);
   const auto started = std::chrono::steady_clock::now();
   const std::string started_at = utc_timestamp();
   if (config.threads > 0) kernels::cpu::set_thread_count(static_cast<int>(config.threads));
   kernels::cuda::set_deterministic(config.deterministic);
   const Device device = choose_device(config.device);
   const std::filesystem::path folder = config.out;
-  std::filesystem::create_directories(folder);
   Progress progress;
 
-  Json configuration = Json::object();
-  configuration.set("command", Json(command_line));
-  configuration.set("options", config.to_json());
-  configuration.set("environment", describe_environment(device, config.deterministic));
-  write_json(folder / "config.json", configuration);
-
   DatasetStore datasets(config);
-  const Dataset& dataset = datasets.get(config.data);
-  progress.message("data: " + dataset.location + ": " +
-                   std::to_string(dataset.manifest.records.size()) + " images (" +
-                   std::to_string(dataset.manifest.count(data::Sex::Female)) + " female, " +
-                   std::to_string(dataset.manifest.count(data::Sex::Male)) + " male)" +
-                   (dataset.synthetic ? ", SYNTHETIC phantoms" : ""));
+  const std::vector<const Dataset*> all_data = load_datasets(config, datasets);
+  const Dataset& dataset = *all_data.front();
   const data::Split split = make_split(config, dataset);
-  data::write_split(folder / "split.csv", dataset.manifest, split);
+  const std::vector<Partition> partitions = make_partitions(split);
+  check_enough_data(config, dataset, split, partitions, datasets);
+  check_inputs_outside(config, all_data, output_folders(config, partitions));
+  const std::string split_text = data::split_to_csv(dataset.manifest, split);
+  check_resume(config, state, split_text);
 
-  data::PreprocessConfig preprocess;
-  preprocess.resize_mode = config.resize == "squash" ? data::ResizeMode::Squash : data::ResizeMode::Pad;
-  preprocess.use_clahe = config.clahe;
-  preprocess.dicom_window =
-      config.dicom_window == "none" ? data::DicomWindow::None : data::DicomWindow::File;
-  data::CacheOptions cache_options;
-  cache_options.skip_bad_files = config.skip_bad_files;
-  CacheStore caches(preprocess, cache_options);
-
-  Json models_json = Json::array();
-  std::vector<std::pair<std::string, metrics::Evaluation>> fold_tests;
-  for (const std::string& architecture : config.architectures()) {
-    for (const Partition& partition : make_partitions(split)) {
-      progress.message("== " + architecture + (partition.label.empty() ? "" : " " + partition.label));
-      const std::filesystem::path model_folder = folder / architecture / partition.folder;
-      ModelRunResult run = run_model(config, architecture, partition, dataset, datasets, caches,
-                                     device, model_folder, progress);
-      if (run.test && split.is_folds) fold_tests.emplace_back(architecture, *run.test);
-      progress.message(architecture + (partition.label.empty() ? "" : " " + partition.label) +
-                       ": " + (run.test ? metrics::summary_text(*run.test) : std::string(
-                                             "no test part; see the validation figures")));
-      models_json.push_back(std::move(run.entry));
-    }
-  }
-
-  Json data_json = dataset.to_json();
-  data_json.set("split", split_json(config, split, dataset));
-  Json skipped = Json::array();
-  for (const data::SkippedFile& file : caches.skipped_files()) {
-    Json item = Json::object();
-    item.set("file", Json(file.file));
-    item.set("origin", Json(file.origin));
-    item.set("reason", Json(file.reason));
-    skipped.push_back(std::move(item));
-  }
-  data_json.set("skipped", std::move(skipped));
-  data_json.set("dicom", caches.dicom_json(config.dicom_window));
-
-  Json run = Json::object();
-  run.set("name", Json(config.name.empty() ? folder.filename().string() : config.name));
-  run.set("command", Json(command_line));
-  run.set("started", Json(started_at));
-  run.set("finished", Json(utc_timestamp()));
-  run.set("seconds", Json(std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-                              .count()));
-  run.set("engine_version", Json(engine_version()));
-  run.set("device", Json(describe_device(device)));
-  run.set("determinism", Json(config.deterministic ? "deterministic" : "fast (TF32 allowed on GPU)"));
-  run.set("seed", Json(std::to_string(config.seed)));
   Json environment = describe_environment(device, config.deterministic);
-  environment.set("libraries", Json(kernels::cuda::library_versions()));
-  run.set("environment", std::move(environment));
-  run.set("convolution_algorithms", convolution_algorithms());
+  Json record =
+      begin_segment(config, state, command_line, started_at, environment, describe_device(device));
+  std::filesystem::create_directories(folder);
+  write_json_file(folder / "config.json", record);
+  const auto seconds_so_far = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  try {
+    write_text(folder / "split.csv", split_text);
+    if (config.skip_bad_files) write_text(folder / "skipped.csv", skipped_files_csv(all_data));
+    progress.message("data: " + dataset.location + ": " +
+                     std::to_string(dataset.manifest.records.size()) + " images (" +
+                     std::to_string(dataset.manifest.count(data::Sex::Female)) + " female, " +
+                     std::to_string(dataset.manifest.count(data::Sex::Male)) + " male)" +
+                     (dataset.synthetic ? ", SYNTHETIC phantoms" : "") +
+                     (dataset.skipped.empty() ? ""
+                                              : "; " + std::to_string(dataset.skipped.size()) +
+                                                    " unreadable file(s) left out (skipped.csv)"));
 
-  Json results = Json::object();
-  results.set("format_version", Json(1));
-  results.set("kind", Json(split.is_folds ? "folds" : (config.compare.empty() ? "single" : "compare")));
-  results.set("run", std::move(run));
-  results.set("data", std::move(data_json));
-  results.set("models", std::move(models_json));
-  if (split.is_folds) {
-    Json folds = Json::object();
-    folds.set("count", Json(static_cast<std::int64_t>(split.label_count)));
-    folds.set("summary", fold_summary(fold_tests));
-    results.set("folds", std::move(folds));
-  } else {
-    results.set("folds", Json(nullptr));
+    data::PreprocessConfig preprocess;
+    preprocess.resize_mode =
+        config.resize == "squash" ? data::ResizeMode::Squash : data::ResizeMode::Pad;
+    preprocess.use_clahe = config.clahe;
+    preprocess.dicom_window =
+        config.dicom_window == "none" ? data::DicomWindow::None : data::DicomWindow::File;
+    data::CacheOptions cache_options;
+    cache_options.skip_bad_files = config.skip_bad_files;
+    CacheStore caches(preprocess, cache_options);
+
+    Json models_json = Json::array();
+    std::vector<std::pair<std::string, metrics::Evaluation>> fold_tests;
+    for (const std::string& architecture : config.architectures()) {
+      for (const Partition& partition : partitions) {
+        const std::string label =
+            architecture + (partition.label.empty() ? "" : " " + partition.label);
+        progress.message("== " + label);
+        const std::filesystem::path model_folder = folder / architecture / partition.folder;
+        ModelRunResult run = run_model(config, architecture, partition, dataset, datasets, caches,
+                                       device, model_folder, progress);
+        if (run.test && split.is_folds) fold_tests.emplace_back(architecture, *run.test);
+        progress.message(label + ": " +
+                         (run.test ? metrics::summary_text(*run.test)
+                                   : std::string("no test part; see the validation figures")));
+        models_json.push_back(std::move(run.entry));
+      }
+    }
+
+    Json run = Json::object();
+    run.set("name", Json(config.name.empty() ? folder.filename().string() : config.name));
+    run.set("command", Json(command_line));
+    run.set("started", Json(started_at));
+    run.set("finished", Json(utc_timestamp()));
+    add_segment_times(run, record, seconds_so_far());
+    run.set("engine_version", Json(engine_version()));
+    run.set("device", Json(describe_device(device)));
+    run.set("determinism",
+            Json(config.deterministic ? "deterministic" : "fast (TF32 allowed on GPU)"));
+    run.set("seed", Json(std::to_string(config.seed)));
+    environment.set("libraries", Json(kernels::cuda::library_versions()));
+    run.set("environment", environment);
+    run.set("convolution_algorithms", convolution_algorithms());
+
+    Json results = Json::object();
+    results.set("format_version", Json(1));
+    results.set("kind",
+                Json(split.is_folds ? "folds" : (config.compare.empty() ? "single" : "compare")));
+    results.set("run", std::move(run));
+    results.set("data", data_record(config, dataset, split, caches, progress));
+    results.set("models", std::move(models_json));
+    if (split.is_folds) {
+      Json folds = Json::object();
+      folds.set("count", Json(static_cast<std::int64_t>(split.label_count)));
+      folds.set("summary", fold_summary(fold_tests));
+      results.set("folds", std::move(folds));
+    } else {
+      results.set("folds", Json(nullptr));
+    }
+    RunOutcome outcome;
+    outcome.results_file = (folder / "results.json").string();
+    write_json_file(folder / "results.json", results);
+    if (config.report) {
+      report::write_report(results, folder);
+      outcome.report_markdown = (folder / "report.md").string();
+      outcome.report_html = (folder / "report.html").string();
+    }
+    end_segment(record, "completed", seconds_so_far());
+    write_json_file(folder / "config.json", record);
+    return outcome;
+  } catch (...) {
+    // The segment's end is recorded however it ended; a failure to record it must not hide why.
+    try {
+      end_segment(record, outcome_of(std::current_exception()), seconds_so_far());
+      write_json_file(folder / "config.json", record);
+    } catch (const std::exception&) {
+    }
+    throw;
   }
-  RunOutcome outcome;
-  outcome.results_file = (folder / "results.json").string();
-  write_json(folder / "results.json", results);
-  if (config.report) {
-    report::write_report(results, folder);
-    outcome.report_markdown = (folder / "report.md").string();
-    outcome.report_html = (folder / "report.html").string();
-  }
-  return outcome;
 }
 
 }  // namespace engine::apps

@@ -3,8 +3,10 @@
 // report.
 //
 // Run folder:
-//   config.json        every option, the command line, the environment
+//   config.json        every option, the command line, the environment, and one segment per
+//                      invocation (the first run and each --resume: apps/train/run_folder.h)
 //   split.csv          which image is in which part (or fold)
+//   skipped.csv        --skip-bad-files: the files left out before the split, with the reason
 //   results.json       everything the report shows (apps/report/RESULTS_FORMAT.md)
 //   report.md, report.html, plots/
 //   <architecture>/[fold<k>/]
@@ -26,8 +28,10 @@ struct RunOutcome {
   std::string report_html;
 };
 
-// `command_line` is recorded as given. Throws for bad input (the message names the file,
-// option or field); TrainingDiverged when the loss or gradients stop being finite.
+// `command_line` is recorded as given. Everything is checked before the run folder is written
+// (options, the folder, the data and the split, inputs inside the folder, --resume's recorded
+// settings): bad input throws (the message names the file, option or field) with nothing
+// written. TrainingDiverged when the loss or gradients stop being finite.
 RunOutcome run_training(const TrainingConfig& config, const std::string& command_line);
 
 }  // namespace engine::apps

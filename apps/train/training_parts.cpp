@@ -95,9 +95,9 @@ Tensor class_weight_tensor(const TrainingConfig& config, const data::ImageCache&
       weights[c] = static_cast<float>((counts[0] + counts[1]) / (2.0 * counts[c]));
     }
   } else {
-    const std::size_t comma = config.class_weights.find(',');
-    weights[0] = std::stof(config.class_weights.substr(0, comma));
-    weights[1] = std::stof(config.class_weights.substr(comma + 1));
+    const std::array<double, 2> fixed = config.fixed_class_weights();
+    weights[0] = static_cast<float>(fixed[0]);
+    weights[1] = static_cast<float>(fixed[1]);
   }
   return Tensor::from_vector(weights, {2}).to(device);
 }

@@ -161,7 +161,7 @@ TEST_CASE("predict_app on DICOM: folders, names, metadata, the round trip and th
       run_predict({"--model", checkpoint.string(), "--device", "cpu", "--format", "csv",
                    "--allow-unusual-images", (images / "right.dcm").string()});
   CHECK(csv.exit_code == 0);
-  CHECK(csv.out.find(",dicom_sop_instance_uid,dicom\n") != std::string::npos);
+  CHECK(csv.out.find(",dicom_sop_instance_uid,dicom,notes\n") != std::string::npos);
   CHECK(csv.out.find(",1.2.3.2,SOP Instance UID 1.2.3.2; body part HAND; laterality R; pixel "
                      "spacing 0.15 x 0.15 mm; Explicit VR Little Endian; full stored range") !=
         std::string::npos);
@@ -239,8 +239,9 @@ TEST_CASE("train_app on a DICOM manifest; no patient data in any file or message
   std::filesystem::create_directories(out);
   for (const char* format : {"json", "csv", "table"}) {
     const CommandResult result =
+        // --overwrite: the later runs replace the heatmaps the first one wrote (its own files).
         run_predict({"--model", checkpoint.string(), "--device", "cpu", "--format", format,
-                     "--explain", (out / "heatmaps").string(), "--out",
+                     "--overwrite", "--explain", (out / "heatmaps").string(), "--out",
                      (out / (std::string("predictions.") + format)).string(),
                      (folder.path / "manifest.csv").string()});
     CHECK(result.exit_code == 0);

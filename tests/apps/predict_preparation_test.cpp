@@ -154,7 +154,13 @@ TEST_CASE("images, folders and manifests expand into items, each failing on its 
   CHECK(inputs.items[5].file == folder.path / "plain" / "b.png");  // relative to the manifest
   CHECK_FALSE(inputs.items[5].truth.has_value());
   CHECK(inputs.items[6].file == "/absolute/missing.png");
-  CHECK(inputs.items[6].error.empty());  // found missing only when read
+  // Outside the list's folder: refused before it is read (--allow-outside-paths reads it).
+  CHECK(inputs.items[6].error.find("resolves to /absolute/missing.png, outside the manifest's "
+                                   "folder") != std::string::npos);
+  CHECK(expand_inputs({(folder.path / "list.csv").string()}, data::PathPolicy{true})
+            .items[1]
+            .error.empty());            // found missing only when read
+  CHECK(inputs.manifests.size() == 3);  // labelled/manifest.csv, list.csv, bad.csv
   CHECK(inputs.items[7].error.find("needs a 'path' column") != std::string::npos);
   CHECK(inputs.items[8].truth == 1);  // class folder M
   REQUIRE(inputs.notes.size() == 1);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "data/error.h"
+#include "data/file.h"
 #include "fixtures.h"
 
 namespace data = engine::data;
@@ -26,8 +27,9 @@ std::string error_of(const std::string& text,
 }  // namespace
 
 TEST_CASE("manifest: default columns, relative and absolute paths, optional columns") {
-  const data::Manifest manifest = data::parse_manifest(
-      "id,path,sex,age,comment\n7,images/a.png,F,12.5,x\n8,/abs/b.png,M,,y\n", "m.csv", "/base");
+  const data::Manifest manifest =
+      data::parse_manifest("id,path,sex,age,comment\n7,images/a.png,F,12.5,x\n8,/abs/b.png,M,,y\n",
+                           "m.csv", "/base", {}, data::PathPolicy{true});
   CHECK(manifest.has_age);
   CHECK(manifest.has_id);
   REQUIRE(manifest.records.size() == 2);
@@ -152,5 +154,62 @@ TEST_CASE("class folders: missing or empty folders are errors naming the root") 
                        data::DataError);
   CHECK_THROWS_WITH_AS(data::read_manifest(folder.path() / "absent.csv"),
                        ((folder.path() / "absent.csv").string() + ": file not found").c_str(),
+                       data::DataError);
+}
+
+TEST_CASE("manifest: paths must resolve inside the manifest's folder unless allowed") {
+  CHECK(error_of("path,sex\n/etc/shadow,F\n") ==
+        "m.csv:2:1: path '/etc/shadow' resolves to /etc/shadow, outside the manifest's folder "
+        "/base (--allow-outside-paths reads it)");
+  CHECK(error_of("path,sex\nimages/../../x.png,F\n")
+            .find("'images/../../x.png' resolves to /x.png, "
+                  "outside") != std::string::npos);
+  CHECK(error_of("path,sex\nimages/../x.png,F\n") == "no error");  // still inside /base
+  CHECK(error_of("path,sex\n/base/sub/x.png,F\n") == "no error");
+  CHECK(error_of("path,sex\n/basement/x.png,F\n").find("outside") != std::string::npos);
+  // A manifest named without a folder ("list.csv") has the current folder as its own.
+  CHECK(data::outside_folder_reason("/etc/passwd", "").find("outside") != std::string::npos);
+  CHECK(data::outside_folder_reason("x.png", "").empty());
+
+  // A symbolic link inside the folder that leads out of it is outside too.
+  data::testing::TemporaryFolder folder("confined");
+  const auto root = folder.path();
+  std::filesystem::create_directories(root / "data" / "F");
+  data::testing::write_text(root / "secret.png", "x");
+  data::testing::write_text(root / "data" / "F" / "inside.png", "x");
+  std::filesystem::create_symlink(root / "secret.png", root / "data" / "link.png");
+  data::testing::write_text(root / "data" / "manifest.csv",
+                            "path,sex\nF/inside.png,F\nlink.png,M\n");
+  const std::string link_outside = "'link.png' resolves to " + (root / "secret.png").string();
+  CHECK_THROWS_WITH_AS(data::read_manifest(root / "data" / "manifest.csv"),
+                       doctest::Contains(link_outside.c_str()), data::DataError);
+  CHECK(data::read_manifest(root / "data" / "manifest.csv", {}, data::PathPolicy{true})
+            .records.size() == 2);
+  std::filesystem::create_symlink(root / "secret.png", root / "data" / "F" / "out.png");
+  const std::string entry_outside = "out.png: resolves to " + (root / "secret.png").string();
+  CHECK_THROWS_WITH_AS(data::read_class_folders(root / "data"),
+                       doctest::Contains(entry_outside.c_str()), data::DataError);
+  CHECK(data::read_class_folders(root / "data", data::PathPolicy{true}).records.size() == 2);
+}
+
+TEST_CASE("class folders: a broken or looping link is a record that fails when read, by name") {
+  data::testing::TemporaryFolder folder("linked_classes");
+  const auto root = folder.path();
+  std::filesystem::create_directories(root / "F");
+  data::testing::write_text(root / "F" / "a.png", "x");
+  std::filesystem::create_symlink("gone.png", root / "F" / "b.png");
+  std::filesystem::create_symlink("d.png", root / "F" / "c.png");
+  std::filesystem::create_symlink("c.png", root / "F" / "d.png");
+  const data::Manifest manifest = data::read_class_folders(root);
+  REQUIRE(manifest.records.size() == 4);
+  CHECK_THROWS_WITH_AS(
+      data::read_file_bytes(manifest.records[1].file),
+      ((root / "F" / "b.png").string() + ": a symbolic link to a missing file (-> gone.png)")
+          .c_str(),
+      data::DataError);
+  CHECK_THROWS_WITH_AS(data::read_file_bytes(manifest.records[2].file),
+                       ((root / "F" / "c.png").string() +
+                        ": a symbolic link loop (too many levels of symbolic links)")
+                           .c_str(),
                        data::DataError);
 }

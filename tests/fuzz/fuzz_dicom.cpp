@@ -12,17 +12,13 @@
 #include "data/decode.h"
 #include "data/dicom.h"
 #include "data/error.h"
+#include "tests/fuzz/property.h"
 
 namespace data = engine::data;
 
 namespace {
 
-void require(bool condition, const char* what) {
-  if (!condition) {
-    std::fprintf(stderr, "property violated: %s\n", what);
-    std::abort();
-  }
-}
+using engine::fuzz::require;
 
 void decode_and_check(const std::vector<std::uint8_t>& bytes, data::DicomWindow window) {
   try {

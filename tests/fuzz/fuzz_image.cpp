@@ -13,17 +13,13 @@
 #include "data/decode.h"
 #include "data/error.h"
 #include "data/format_check.h"
+#include "tests/fuzz/property.h"
 
 namespace data = engine::data;
 
 namespace {
 
-void require(bool condition, const char* what) {
-  if (!condition) {
-    std::fprintf(stderr, "property violated: %s\n", what);
-    std::abort();
-  }
-}
+using engine::fuzz::require;
 
 std::uint32_t read_word(const std::uint8_t* bytes) {
   return (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) |

@@ -11,17 +11,13 @@
 #include "data/csv.h"
 #include "data/error.h"
 #include "data/manifest.h"
+#include "tests/fuzz/property.h"
 
 namespace data = engine::data;
 
 namespace {
 
-void require(bool condition, const char* what) {
-  if (!condition) {
-    std::fprintf(stderr, "property violated: %s\n", what);
-    std::abort();
-  }
-}
+using engine::fuzz::require;
 
 void check_round_trip(const data::CsvTable& table) {
   const auto texts = [](const data::CsvRecord& record) {

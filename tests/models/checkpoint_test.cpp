@@ -144,4 +144,23 @@ TEST_CASE("transfer import keeps the backbone and re-initialises a 1000-class he
                     doctest::Contains("imagenet.st does not fit resnet18 (2 problems)"));
 }
 
+TEST_CASE("the fuzz target's seed checkpoints verify with the engine's own reader") {
+  // tests/fuzz/make_seed_corpus.py writes them from the format description; if the format
+  // changes, this fails instead of the fuzzer silently starting from files it rejects.
+  const std::filesystem::path corpus =
+      std::filesystem::path(ENGINE_SOURCE_DIR) / "tests" / "fuzz" / "corpus" / "safetensors";
+  const CheckpointContents plain = read_checkpoint(corpus / "checkpoint.safetensors");
+  CHECK(plain.info.architecture == "resnet18");
+  CHECK(plain.model_state.size() == 2);
+  CHECK_FALSE(plain.training_state.has_value());
+  const CheckpointContents training = read_checkpoint(corpus / "checkpoint_training.safetensors");
+  REQUIRE(training.training_state.has_value());
+  CHECK(training.training_state->counters.at("epochs_done").as_integer() == 1);
+  CHECK(training.training_state->tensors.size() == 2);
+  CHECK(training.checkpoint_sha256 != plain.checkpoint_sha256);
+  // parse_checkpoint on the bytes is the same reading.
+  CHECK(parse_checkpoint(read_file_bytes((corpus / "checkpoint.safetensors").string()), "seed")
+            .checkpoint_sha256 == plain.checkpoint_sha256);
+}
+
 }  // namespace engine::models

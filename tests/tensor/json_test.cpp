@@ -1,7 +1,9 @@
 // The JSON reader and writer: round trips, exact int64, strict rejection with a byte offset.
+#include "tensor/json.h"
+
 #include <doctest/doctest.h>
 
-#include "tensor/json.h"
+#include <cmath>
 
 namespace engine {
 
@@ -43,6 +45,21 @@ TEST_CASE("JSON rejects malformed input with the byte offset") {
   CHECK_THROWS_WITH(Json::parse("nul"), doctest::Contains("null"));
   CHECK_THROWS_WITH(Json::parse("{} x"), doctest::Contains("end of input"));
   CHECK_THROWS_WITH(Json::parse("[1]").at("a"), doctest::Contains("expected object, got array"));
+  // Found by fuzzing: a number beyond a double's range read as infinity, which the writer
+  // turns into null; it is refused instead (underflow to zero is kept).
+  CHECK_THROWS_WITH(Json::parse("[-1.797693134e309]"), doctest::Contains("range of a double"));
+  CHECK_THROWS_WITH(Json::parse("1e400"), doctest::Contains("range of a double"));
+  CHECK(Json::parse("1e-400").as_number() == 0.0);
+}
+
+TEST_CASE("JSON writes negative zero so that it reads back as negative zero") {
+  const Json zero(-0.0);
+  CHECK(zero.dump() == "-0.0");
+  const Json back = Json::parse(zero.dump());
+  CHECK(back.is_number());
+  CHECK_FALSE(back.is_integer());
+  CHECK(std::signbit(back.as_number()));
+  CHECK(Json::parse("[-0.0,0.0,-0]").dump() == "[-0.0,0,0]");
 }
 
 }  // namespace engine
