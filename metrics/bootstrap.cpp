@@ -53,6 +53,32 @@ double interpolated_quantile(const std::vector<double>& sorted_values, double q)
   return sorted_values[below] + fraction * (sorted_values[above] - sorted_values[below]);
 }
 
+std::vector<double> replicate_values(const std::vector<int>& labels, std::uint64_t seed,
+                                     int replicates, const ResampleMetric& metric) {
+  if (replicates < 2) throw MetricsError("metrics: replicate_values: need >= 2 replicates");
+  std::vector<double> values(static_cast<std::size_t>(replicates));
+  for (int replicate = 0; replicate < replicates; ++replicate) {
+    values[static_cast<std::size_t>(replicate)] =
+        metric(bootstrap_resample(labels, seed, static_cast<std::uint64_t>(replicate)));
+  }
+  return values;
+}
+
+void set_percentile_interval(BootstrapInterval& result, std::vector<double> values) {
+  if (!(result.confidence > 0.0 && result.confidence < 1.0)) {
+    throw MetricsError("metrics: set_percentile_interval: confidence must be in (0, 1)");
+  }
+  result.undefined_replicates = static_cast<int>(
+      std::count_if(values.begin(), values.end(), [](double value) { return std::isnan(value); }));
+  if (result.undefined_replicates > 0) {
+    result.interval = {std::nan(""), std::nan("")};
+    return;
+  }
+  std::sort(values.begin(), values.end());
+  result.interval = {interpolated_quantile(values, (1.0 - result.confidence) / 2.0),
+                     interpolated_quantile(values, (1.0 + result.confidence) / 2.0)};
+}
+
 BootstrapInterval stratified_bootstrap(const std::string& metric_name, const SampleMetric& metric,
                                        const std::vector<int>& labels,
                                        const std::vector<double>& probabilities_class1,
@@ -69,31 +95,16 @@ BootstrapInterval stratified_bootstrap(const std::string& metric_name, const Sam
   result.seed = seed;
   result.replicates = replicates;
 
-  std::vector<double> values;
-  values.reserve(static_cast<std::size_t>(replicates));
   std::vector<double> resampled_probabilities(labels.size());
   std::vector<int> resampled_labels(labels.size());
-  for (int replicate = 0; replicate < replicates; ++replicate) {
-    const std::vector<std::size_t> resample =
-        bootstrap_resample(labels, seed, static_cast<std::uint64_t>(replicate));
+  const ResampleMetric on_resample = [&](const std::vector<std::size_t>& resample) {
     for (std::size_t j = 0; j < resample.size(); ++j) {
       resampled_probabilities[j] = probabilities_class1[resample[j]];
       resampled_labels[j] = labels[resample[j]];
     }
-    const double value = metric(resampled_labels, resampled_probabilities);
-    if (std::isnan(value)) {
-      ++result.undefined_replicates;
-    } else {
-      values.push_back(value);
-    }
-  }
-  if (result.undefined_replicates > 0) {
-    result.interval = {std::nan(""), std::nan("")};
-    return result;
-  }
-  std::sort(values.begin(), values.end());
-  result.interval = {interpolated_quantile(values, (1.0 - confidence) / 2.0),
-                     interpolated_quantile(values, (1.0 + confidence) / 2.0)};
+    return metric(resampled_labels, resampled_probabilities);
+  };
+  set_percentile_interval(result, replicate_values(labels, seed, replicates, on_resample));
   return result;
 }
 

@@ -50,6 +50,19 @@ std::vector<std::size_t> bootstrap_resample(const std::vector<int>& labels, std:
 // The (sorted_values.size() - 1) * q order statistic, linearly interpolated; q in [0, 1].
 double interpolated_quantile(const std::vector<double>& sorted_values, double q);
 
+// A figure of one replicate, given the replicate's case positions (bootstrap_resample).
+using ResampleMetric = std::function<double(const std::vector<std::size_t>& resample)>;
+
+// The figure of replicates 0, 1, ..., replicates - 1, in that order, NaN values kept. Every
+// bootstrap here (single-sample or paired) draws its replicates through this one function.
+std::vector<double> replicate_values(const std::vector<int>& labels, std::uint64_t seed,
+                                     int replicates, const ResampleMetric& metric);
+
+// Sets result.interval (the percentile interval at result.confidence) and
+// result.undefined_replicates from the replicate values; the interval is undefined when any
+// value is NaN.
+void set_percentile_interval(BootstrapInterval& result, std::vector<double> values);
+
 BootstrapInterval stratified_bootstrap(const std::string& metric_name, const SampleMetric& metric,
                                        const std::vector<int>& labels,
                                        const std::vector<double>& probabilities_class1,

@@ -109,6 +109,18 @@ DecisionPolicy decision_policy(const ClassNames& class_names, const Json& calibr
   return policy;
 }
 
+Json calibration_metadata(const TemperatureFit& fit, const UndeterminedBand& band) {
+  Json calibration = Json::object();
+  calibration.set("temperature", Json(fit.fitted ? fit.temperature : 1.0));
+  calibration.set("fitted", Json(fit.fitted));
+  calibration.set("reason",
+                  Json(fit.fitted ? std::string()
+                                  : fit.failure + "; probabilities are left uncalibrated (T = 1)"));
+  calibration.set("fit", to_json(fit));
+  calibration.set("undetermined", to_json(band));
+  return calibration;
+}
+
 double calibrated_probability_class1(double logit_class0, double logit_class1,
                                      const DecisionPolicy& policy) {
   return calibrated_probability(logit_class1 - logit_class0, policy.temperature);

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 
+#include "metrics/calibration.h"
 #include "metrics/classes.h"
 #include "metrics/undetermined.h"
 #include "tensor/json.h"
@@ -49,6 +50,12 @@ struct DecisionPolicy {
 // the field when the block is malformed.
 DecisionPolicy decision_policy(const ClassNames& class_names, const Json& calibration,
                                std::optional<double> examiner_threshold = std::nullopt);
+
+// The calibration block decision_policy() reads, from a validation temperature fit and the band
+// fitted at the temperature used (the fitted one, or 1 when the fit failed):
+// {temperature, fitted, reason, fit, undetermined}. Written by whatever calibrates a model or
+// an ensemble, so that every checkpoint's block has one shape.
+Json calibration_metadata(const TemperatureFit& fit, const UndeterminedBand& band);
 
 // The sentence every output uses when there is no validated threshold.
 std::string no_threshold_text(const Json& band);

@@ -196,6 +196,25 @@ TEST_CASE("an undefined replicate makes the interval undefined, and says how man
   CHECK(interval.estimate == 1.0);
 }
 
+TEST_CASE("replicate_values draws replicate r from bootstrap_resample(seed, r), in order") {
+  const TenCases cases;
+  const ResampleMetric first_position = [](const std::vector<std::size_t>& resample) {
+    return static_cast<double>(resample.front());
+  };
+  const std::vector<double> values = replicate_values(cases.labels, 9, 5, first_position);
+  REQUIRE(values.size() == 5);
+  for (std::uint64_t r = 0; r < 5; ++r) {
+    CHECK(values[r] == static_cast<double>(bootstrap_resample(cases.labels, 9, r).front()));
+  }
+  BootstrapInterval result;
+  set_percentile_interval(result, {3.0, 1.0, 2.0, 5.0, 4.0});
+  CHECK(result.interval.lower == doctest::Approx(1.1));  // 0.025 * 4 = 0.1 above the minimum
+  CHECK(result.interval.upper == doctest::Approx(4.9));
+  set_percentile_interval(result, {1.0, std::nan(""), 2.0});
+  CHECK(result.undefined_replicates == 1);
+  CHECK_FALSE(result.interval.defined());
+}
+
 TEST_CASE("bootstrap input errors") {
   CHECK_THROWS_AS(bootstrap_auc({1, 1}, {0.2, 0.3}, 1, 1), MetricsError);  // AUC needs both
   CHECK_THROWS_AS(bootstrap_f1({1}, {0.2}, 0.5, 1, 1, 1), MetricsError);   // < 2 replicates

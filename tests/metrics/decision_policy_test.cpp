@@ -90,3 +90,30 @@ TEST_CASE("malformed calibration metadata is refused with the field named") {
 }
 
 }  // namespace engine::metrics
+
+namespace engine::metrics {
+
+TEST_CASE("calibration_metadata writes the block decision_policy reads, fitted or not") {
+  const std::vector<int> labels = {0, 1, 0, 1, 1, 0, 1, 0};
+  const std::vector<double> margins = {-2.0, 1.5, 0.5, 3.0, -0.4, -1.0, 2.2, -3.1};
+  const TemperatureFit fit = fit_temperature(labels, margins);
+  REQUIRE(fit.fitted);
+  const UndeterminedBand band =
+      fit_undetermined_band(labels, calibrated_probabilities(margins, fit.temperature), 0.8);
+  const DecisionPolicy policy = decision_policy({}, calibration_metadata(fit, band));
+  CHECK(policy.calibrated);
+  CHECK(policy.temperature == fit.temperature);
+  CHECK(policy.decides() == band.reached);
+
+  TemperatureFit failed;
+  failed.failure = "separable";
+  failed.temperature = std::nan("");
+  const Json block = calibration_metadata(failed, band);
+  CHECK(block.at("temperature").as_number() == 1.0);
+  CHECK(block.at("reason").as_string().find("separable") != std::string::npos);
+  const DecisionPolicy uncalibrated = decision_policy({}, block);
+  CHECK_FALSE(uncalibrated.calibrated);
+  CHECK(uncalibrated.temperature == 1.0);
+}
+
+}  // namespace engine::metrics
