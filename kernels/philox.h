@@ -28,8 +28,8 @@ ENGINE_HOST_DEVICE inline Counter philox4x32(Counter counter, std::uint64_t key6
     const std::uint32_t low0 = static_cast<std::uint32_t>(product0);
     const std::uint32_t high1 = static_cast<std::uint32_t>(product1 >> 32);
     const std::uint32_t low1 = static_cast<std::uint32_t>(product1);
-    counter = Counter{{high1 ^ counter.words[1] ^ key0, low1, high0 ^ counter.words[3] ^ key1,
-                       low0}};
+    counter =
+        Counter{{high1 ^ counter.words[1] ^ key0, low1, high0 ^ counter.words[3] ^ key1, low0}};
     key0 += 0x9E3779B9u;
     key1 += 0xBB67AE85u;
   }
@@ -39,11 +39,10 @@ ENGINE_HOST_DEVICE inline Counter philox4x32(Counter counter, std::uint64_t key6
 // The four words for position `index` of stream `offset` under `seed`.
 ENGINE_HOST_DEVICE inline Counter draw(std::uint64_t seed, std::uint64_t offset,
                                        std::uint64_t index) {
-  return philox4x32(Counter{{static_cast<std::uint32_t>(index),
-                             static_cast<std::uint32_t>(index >> 32),
-                             static_cast<std::uint32_t>(offset),
-                             static_cast<std::uint32_t>(offset >> 32)}},
-                    seed);
+  return philox4x32(
+      Counter{{static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32),
+               static_cast<std::uint32_t>(offset), static_cast<std::uint32_t>(offset >> 32)}},
+      seed);
 }
 
 // A float in [0, 1) from the top 24 bits of a word: every value is exactly representable, so

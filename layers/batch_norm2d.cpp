@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include "tensor/autograd.h"
 #include "layers/forward_recorder.h"
+#include "tensor/autograd.h"
 #include "tensor/functions.h"
 
 namespace engine::layers {

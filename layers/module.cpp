@@ -103,8 +103,8 @@ Module& Module::submodule(const std::string& path) {
       if (name == part) next = child;
     }
     if (next == nullptr) {
-      throw std::invalid_argument("no submodule '" + path + "' in " + type_name_ + " (stopped at '" +
-                                  part + "')");
+      throw std::invalid_argument("no submodule '" + path + "' in " + type_name_ +
+                                  " (stopped at '" + part + "')");
     }
     current = next;
     if (dot == std::string::npos) break;

@@ -61,7 +61,8 @@ class Module {
   void register_parameter(std::string name, Tensor& tensor);
   // A host buffer stays on the CPU when the module moves (a step counter the host increments).
   enum class Placement { with_module, host };
-  void register_buffer(std::string name, Tensor& tensor, Placement placement = Placement::with_module);
+  void register_buffer(std::string name, Tensor& tensor,
+                       Placement placement = Placement::with_module);
   template <typename ModuleType>
   ModuleType& register_module(std::string name, std::unique_ptr<ModuleType> child) {
     ModuleType& reference = *child;

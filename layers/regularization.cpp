@@ -25,8 +25,7 @@ Tensor Dropout::forward(const Tensor& x) {
 }
 
 StochasticDepth::StochasticDepth(double p, std::shared_ptr<RandomState> random)
-    : Module("StochasticDepth"), p_(p), random_(std::move(random)),
-      layer_(random_->next_layer()) {
+    : Module("StochasticDepth"), p_(p), random_(std::move(random)), layer_(random_->next_layer()) {
   check_probability("StochasticDepth", p);
 }
 

@@ -36,10 +36,9 @@ EfficientNetB0::EfficientNetB0(const ModelOptions& options)
   for (const Stage& stage : stages) {
     auto sequence = std::make_unique<layers::Sequential>();
     for (int i = 0; i < stage.blocks; ++i) {
-      const layers::MBConvSettings settings{stage.expand_ratio, stage.kernel,
-                                            i == 0 ? stage.stride : 1,
-                                            i == 0 ? stage.in_channels : stage.out_channels,
-                                            stage.out_channels};
+      const layers::MBConvSettings settings{
+          stage.expand_ratio, stage.kernel, i == 0 ? stage.stride : 1,
+          i == 0 ? stage.in_channels : stage.out_channels, stage.out_channels};
       const double probability = final_probability * block_index / total_blocks;
       sequence->append(std::make_unique<layers::MBConv>(settings, probability, random_state()));
       ++block_index;

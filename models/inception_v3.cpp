@@ -37,16 +37,16 @@ InceptionV3::InceptionV3(const ModelOptions& options) : Model("inception_v3", op
   mixed(mixed_6_, "Mixed_6d", std::make_unique<layers::InceptionC>(768, 160));
   mixed(mixed_6_, "Mixed_6e", std::make_unique<layers::InceptionC>(768, 192));
   if (options.auxiliary_head) {
-    auxiliary_ = &register_module("AuxLogits",
-                                  std::make_unique<layers::InceptionAux>(768, options.classes));
+    auxiliary_ =
+        &register_module("AuxLogits", std::make_unique<layers::InceptionAux>(768, options.classes));
   }
   mixed(mixed_7_, "Mixed_7a", std::make_unique<layers::InceptionD>(768));
   mixed(mixed_7_, "Mixed_7b", std::make_unique<layers::InceptionE>(1280));
   mixed(mixed_7_, "Mixed_7c", std::make_unique<layers::InceptionE>(2048));
   avgpool_ = &register_module("avgpool", std::make_unique<layers::GlobalAvgPool>());
-  dropout_ = &register_module(
-      "dropout", std::make_unique<layers::Dropout>(options.dropout < 0 ? 0.5 : options.dropout,
-                                                   random_state()));
+  dropout_ =
+      &register_module("dropout", std::make_unique<layers::Dropout>(
+                                      options.dropout < 0 ? 0.5 : options.dropout, random_state()));
   fc_ = &register_module("fc", std::make_unique<layers::Linear>(2048, options.classes));
   initialize(options.seed);
 }

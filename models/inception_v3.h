@@ -22,9 +22,9 @@ class InceptionV3 final : public Model {
   bool has_auxiliary_head() const { return auxiliary_ != nullptr; }
 
  private:
-  std::vector<layers::Module*> stem_;      // Conv2d_1a .. Conv2d_4a with the two max pools
-  std::vector<layers::Module*> mixed_6_;   // Mixed_5b .. Mixed_6e
-  std::vector<layers::Module*> mixed_7_;   // Mixed_7a .. Mixed_7c
+  std::vector<layers::Module*> stem_;     // Conv2d_1a .. Conv2d_4a with the two max pools
+  std::vector<layers::Module*> mixed_6_;  // Mixed_5b .. Mixed_6e
+  std::vector<layers::Module*> mixed_7_;  // Mixed_7a .. Mixed_7c
   layers::InceptionAux* auxiliary_ = nullptr;
   layers::Dropout* dropout_;
   layers::GlobalAvgPool* avgpool_;

@@ -106,8 +106,8 @@ void fold(const Pair& pair) {
   batch_norm.bias = tensor_from(std::vector<double>(outputs, 0.0), channels, batch_norm.bias);
   batch_norm.running_mean =
       tensor_from(std::vector<double>(outputs, 0.0), channels, batch_norm.running_mean);
-  batch_norm.running_var =
-      tensor_from(std::vector<double>(outputs, identity_variance), channels, batch_norm.running_var);
+  batch_norm.running_var = tensor_from(std::vector<double>(outputs, identity_variance), channels,
+                                       batch_norm.running_var);
 }
 
 bool already_identity(const layers::BatchNorm2d& batch_norm) {

@@ -35,8 +35,8 @@
 namespace engine::models {
 
 struct FoldingSummary {
-  std::int64_t folded = 0;        // batch norms folded into their convolution
-  std::int64_t batch_norms = 0;   // batch norms in the model, folded or not
+  std::int64_t folded = 0;       // batch norms folded into their convolution
+  std::int64_t batch_norms = 0;  // batch norms in the model, folded or not
 };
 
 // Folds every eligible batch norm of `model` (in evaluation mode; throws std::logic_error

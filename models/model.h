@@ -1,6 +1,6 @@
 // Model: a classification network with what the apps need to know about it: its architecture
-// name, class count, input size, the randomness of its dropout layers, its classifier head (replaced
-// when ImageNet weights meet a 2-class task) and the feature map that Grad-CAM explains.
+// name, class count, input size, the randomness of its dropout layers, its classifier head
+// (replaced when ImageNet weights meet a 2-class task) and the feature map that Grad-CAM explains.
 #pragma once
 
 #include <cstdint>
@@ -15,18 +15,18 @@ namespace engine::models {
 
 struct ModelOptions {
   std::int64_t classes = 2;
-  std::uint64_t seed = 0;           // initialisation and dropout masks
-  bool auxiliary_head = true;       // InceptionV3 only
-  double dropout = -1.0;            // < 0: the architecture's default
-  double stochastic_depth = -1.0;   // EfficientNet only; < 0: torchvision's 0.2
+  std::uint64_t seed = 0;          // initialisation and dropout masks
+  bool auxiliary_head = true;      // InceptionV3 only
+  double dropout = -1.0;           // < 0: the architecture's default
+  double stochastic_depth = -1.0;  // EfficientNet only; < 0: torchvision's 0.2
 };
 
 class Model : public layers::Module {
  public:
   struct Outputs {
-    Tensor logits;              // [N, classes]
-    Tensor auxiliary_logits;    // InceptionV3's auxiliary head, in training mode only
-    Tensor features;            // the last convolutional feature map [N, H, W, C] (Grad-CAM)
+    Tensor logits;            // [N, classes]
+    Tensor auxiliary_logits;  // InceptionV3's auxiliary head, in training mode only
+    Tensor features;          // the last convolutional feature map [N, H, W, C] (Grad-CAM)
   };
 
   Model(std::string architecture, const ModelOptions& options, std::int64_t input_size);

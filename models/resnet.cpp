@@ -24,8 +24,8 @@ std::unique_ptr<layers::Sequential> make_stage(std::int64_t& in_channels, std::i
 
 ResNet::ResNet(Depth depth, const ModelOptions& options)
     : Model(depth == Depth::resnet18 ? "resnet18" : "resnet50", options, 224),
-      conv1_(register_module("conv1", std::make_unique<layers::Conv2d>(
-                                          3, 64, layers::conv_geometry(7, 2, 3), false))),
+      conv1_(register_module(
+          "conv1", std::make_unique<layers::Conv2d>(3, 64, layers::conv_geometry(7, 2, 3), false))),
       bn1_(register_module("bn1", std::make_unique<layers::BatchNorm2d>(64))),
       maxpool_(register_module("maxpool", std::make_unique<layers::MaxPool2d>(3, 2, 1))) {
   const int blocks_per_stage[2][4] = {{2, 2, 2, 2}, {3, 4, 6, 3}};

@@ -74,8 +74,7 @@ bool needs_grad(const std::vector<Tensor>& inputs) {
                      [](const Tensor& input) { return input.defined() && input.requires_grad(); });
 }
 
-void record(const std::shared_ptr<Node>& node, const std::vector<Tensor>& inputs,
-            Tensor& output) {
+void record(const std::shared_ptr<Node>& node, const std::vector<Tensor>& inputs, Tensor& output) {
   node->edges_.clear();
   for (const Tensor& input : inputs) {
     Edge edge;
@@ -99,8 +98,7 @@ void record(const std::shared_ptr<Node>& node, const std::vector<Tensor>& inputs
 
 void run_backward(const Tensor& root, const Tensor& gradient) {
   if (!root.requires_grad()) {
-    throw std::logic_error("backward() on " + root.description() +
-                           ", which does not require grad");
+    throw std::logic_error("backward() on " + root.description() + ", which does not require grad");
   }
   Tensor seed = gradient;
   if (!seed.defined()) {

@@ -18,9 +18,9 @@
 namespace engine {
 
 struct Edge {
-  std::shared_ptr<Node> node;         // the producer of a non-leaf input, or
-  std::shared_ptr<TensorImpl> leaf;   // a leaf input that requires grad; both null: no gradient
-  Shape shape;                        // the input's shape, checked against the gradient returned
+  std::shared_ptr<Node> node;        // the producer of a non-leaf input, or
+  std::shared_ptr<TensorImpl> leaf;  // a leaf input that requires grad; both null: no gradient
+  Shape shape;                       // the input's shape, checked against the gradient returned
   DType dtype = DType::Float32;
 };
 

@@ -35,9 +35,8 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);
 // Training (batch statistics, running statistics updated in place) or evaluation (running
 // statistics). gamma and beta are the affine parameters; running_* are buffers, never
 // differentiated.
-Tensor batch_norm2d(const Tensor& x, const Tensor& gamma, const Tensor& beta,
-                    Tensor& running_mean, Tensor& running_var, bool training,
-                    const BatchNormConfig& config);
+Tensor batch_norm2d(const Tensor& x, const Tensor& gamma, const Tensor& beta, Tensor& running_mean,
+                    Tensor& running_var, bool training, const BatchNormConfig& config);
 
 // ---- pooling ----------------------------------------------------------------------------------
 Tensor max_pool2d(const Tensor& x, const Pool2dGeometry& geometry);

@@ -40,8 +40,8 @@ Tensor random_uniform(const Shape& shape, double low, double high, std::uint64_t
   return from_doubles(values, shape, dtype, device);
 }
 
-Tensor random_normal(const Shape& shape, double mean, double standard_deviation,
-                     std::uint64_t seed, std::uint64_t stream, DType dtype, Device device) {
+Tensor random_normal(const Shape& shape, double mean, double standard_deviation, std::uint64_t seed,
+                     std::uint64_t stream, DType dtype, Device device) {
   std::vector<double> values(static_cast<std::size_t>(element_count(shape)));
   for (std::size_t i = 0; i < values.size(); ++i) {
     values[i] = mean + standard_deviation * normal_draw(seed, stream, i, 0);

@@ -13,8 +13,8 @@ Tensor random_uniform(const Shape& shape, double low, double high, std::uint64_t
                       std::uint64_t stream, DType dtype = DType::Float32,
                       Device device = Device::cpu());
 // Box-Muller on pairs of 53-bit uniforms.
-Tensor random_normal(const Shape& shape, double mean, double standard_deviation,
-                     std::uint64_t seed, std::uint64_t stream, DType dtype = DType::Float32,
+Tensor random_normal(const Shape& shape, double mean, double standard_deviation, std::uint64_t seed,
+                     std::uint64_t stream, DType dtype = DType::Float32,
                      Device device = Device::cpu());
 // Normal draws outside [low, high] (absolute bounds, as torch.nn.init.trunc_normal_'s a and b)
 // are redrawn. torchvision initialises Inception with mean 0, sd 0.1, a = -2, b = 2.

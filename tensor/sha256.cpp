@@ -3,7 +3,6 @@
 #include <bit>
 #include <stdexcept>
 
-
 namespace engine {
 
 namespace {

@@ -30,9 +30,9 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
 
 Tensor Tensor::empty_pinned(const Shape& shape, DType dtype) {
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(
-      static_cast<std::size_t>(element_count(shape)) * size_of(dtype), Device::cpu(),
-      device_runtime::pinned_host_allocator());
+  impl->storage =
+      std::make_shared<Storage>(static_cast<std::size_t>(element_count(shape)) * size_of(dtype),
+                                Device::cpu(), device_runtime::pinned_host_allocator());
   impl->shape = shape;
   impl->strides = contiguous_strides(shape);
   impl->dtype = dtype;
@@ -61,9 +61,7 @@ const TensorImpl& Tensor::checked() const {
 }
 
 const Shape& Tensor::shape() const { return checked().shape; }
-std::int64_t Tensor::size(std::int64_t dim) const {
-  return shape()[normalize_dim(dim, rank())];
-}
+std::int64_t Tensor::size(std::int64_t dim) const { return shape()[normalize_dim(dim, rank())]; }
 std::int64_t Tensor::numel() const { return element_count(shape()); }
 DType Tensor::dtype() const { return checked().dtype; }
 Device Tensor::device() const { return checked().storage->device(); }
@@ -118,8 +116,8 @@ Tensor Tensor::view(const Shape& new_shape) const {
 Tensor Tensor::narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const {
   const std::size_t axis = normalize_dim(dim, rank());
   if (start < 0 || length < 0 || start + length > shape()[axis]) {
-    throw std::out_of_range("narrow(" + std::to_string(dim) + ", " + std::to_string(start) +
-                            ", " + std::to_string(length) + ") of " + description());
+    throw std::out_of_range("narrow(" + std::to_string(dim) + ", " + std::to_string(start) + ", " +
+                            std::to_string(length) + ") of " + description());
   }
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = checked().storage;
@@ -212,10 +210,10 @@ bool Tensor::same_storage(const Tensor& other) const {
   return checked().storage == other.checked().storage;
 }
 
-#define ENGINE_INSTANTIATE_TENSOR_ACCESSORS(T)                                            \
+#define ENGINE_INSTANTIATE_TENSOR_ACCESSORS(T)                                         \
   template Tensor Tensor::from_vector<T>(const std::vector<T>&, const Shape&, Device); \
-  template T* Tensor::data<T>() const;                                                   \
-  template std::vector<T> Tensor::to_vector<T>() const;                                  \
+  template T* Tensor::data<T>() const;                                                 \
+  template std::vector<T> Tensor::to_vector<T>() const;                                \
   template T Tensor::item<T>() const;
 ENGINE_INSTANTIATE_TENSOR_ACCESSORS(float)
 ENGINE_INSTANTIATE_TENSOR_ACCESSORS(double)

@@ -74,7 +74,8 @@ class Tensor {
   std::string description() const;  // "float32[8, 56, 56, 64] on cpu"
 
   // Typed pointer to the first element (device memory for CUDA tensors). Checks the dtype.
-  template <typename T> T* data() const;
+  template <typename T>
+  T* data() const;
   void* raw_data() const;
 
   // Views sharing storage. view() needs a contiguous tensor and the same element count.
@@ -82,12 +83,14 @@ class Tensor {
   Tensor narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const;
 
   // Copies. Each returns a new tensor even when nothing would change, except where noted.
-  Tensor to(Device device) const;     // contiguous result; returns *this when already there
-  Tensor to(DType dtype) const;       // returns *this when already that dtype
-  Tensor contiguous() const;          // returns *this when already contiguous
-  Tensor clone() const;               // contiguous copy on the same device and dtype
-  template <typename T> std::vector<T> to_vector() const;  // host copy, row-major
-  template <typename T> T item() const;                     // the single element
+  Tensor to(Device device) const;  // contiguous result; returns *this when already there
+  Tensor to(DType dtype) const;    // returns *this when already that dtype
+  Tensor contiguous() const;       // returns *this when already contiguous
+  Tensor clone() const;            // contiguous copy on the same device and dtype
+  template <typename T>
+  std::vector<T> to_vector() const;  // host copy, row-major
+  template <typename T>
+  T item() const;  // the single element
 
   // Autograd.
   bool requires_grad() const;

@@ -166,8 +166,8 @@ PredictionRun run_prediction(const PredictOptions& options,
     double largest = 0;
     for (const PredictionItem& item : run.items) {
       if (item.reference) {
-        largest = std::max(
-            largest, std::fabs(item.reference->probability_class1 - item.estimate.probability_class1));
+        largest = std::max(largest, std::fabs(item.reference->probability_class1 -
+                                              item.estimate.probability_class1));
       }
     }
     run.verification.set("largest_probability_difference", Json(largest));

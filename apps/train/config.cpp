@@ -21,8 +21,8 @@ void register_training_options(ArgumentTable& t, TrainingConfig& c) {
   t.text("columns", &c.columns, "manifest column names", {"auto", "default", "rsna"});
   t.text("age-unit", &c.age_unit, "unit of the age column", {"auto", "months", "years"});
   t.text("split", &c.split_file, "read the train/validation/test split from this CSV");
-  t.number("validation-fraction", &c.validation_fraction, "share of each sex for validation",
-           0.01, 0.9);
+  t.number("validation-fraction", &c.validation_fraction, "share of each sex for validation", 0.01,
+           0.9);
   t.number("test-fraction", &c.test_fraction, "share of each sex for the test part (0: none)", 0,
            0.9);
   t.integer("folds", &c.folds, "k-fold cross-validation with K folds (0: off)", 0, 50);
@@ -41,8 +41,8 @@ void register_training_options(ArgumentTable& t, TrainingConfig& c) {
          {"file", "none"});
 
   t.section("Models");
-  t.text("model", &c.model, "architecture", {"resnet18", "resnet50", "inception_v3",
-                                             "efficientnet_b0"});
+  t.text("model", &c.model, "architecture",
+         {"resnet18", "resnet50", "inception_v3", "efficientnet_b0"});
   t.list("compare", &c.compare, "train each of these on the same split and recipe (comma list)");
   t.integer("input-size", &c.input_size, "input side in pixels (0: the architecture's own)", 0,
             1024);
@@ -164,25 +164,36 @@ std::vector<StageOptions> TrainingConfig::stage_options() const {
     std::size_t start = 0;
     while (start < text.size()) {
       const std::size_t comma = text.find(',', start);
-      const std::string pair = text.substr(start, comma == std::string::npos ? comma : comma - start);
+      const std::string pair =
+          text.substr(start, comma == std::string::npos ? comma : comma - start);
       const std::size_t equals = pair.find('=');
       if (equals == std::string::npos || equals == 0) {
         throw ArgumentError("--stage '" + text + "': '" + pair + "' is not key=value");
       }
       const std::string key = pair.substr(0, equals), value = pair.substr(equals + 1);
       try {
-        if (key == "name") stage.name = value;
-        else if (key == "data") stage.data = value;
-        else if (key == "size") stage.input_size = std::stoll(value);
-        else if (key == "epochs") stage.epochs = std::stoll(value);
-        else if (key == "lr") stage.learning_rate = std::stod(value);
-        else if (key == "batch") stage.batch_size = std::stoll(value);
-        else if (key == "augment") stage.augment = value;
-        else if (key == "freeze_epochs") stage.freeze_epochs = std::stoll(value);
-        else throw ArgumentError("unknown key");
+        if (key == "name")
+          stage.name = value;
+        else if (key == "data")
+          stage.data = value;
+        else if (key == "size")
+          stage.input_size = std::stoll(value);
+        else if (key == "epochs")
+          stage.epochs = std::stoll(value);
+        else if (key == "lr")
+          stage.learning_rate = std::stod(value);
+        else if (key == "batch")
+          stage.batch_size = std::stoll(value);
+        else if (key == "augment")
+          stage.augment = value;
+        else if (key == "freeze_epochs")
+          stage.freeze_epochs = std::stoll(value);
+        else
+          throw ArgumentError("unknown key");
       } catch (const std::exception&) {
-        throw ArgumentError("--stage '" + text + "': bad " + key + " '" + value +
-                            "' (keys: name, data, size, epochs, lr, batch, augment, freeze_epochs)");
+        throw ArgumentError(
+            "--stage '" + text + "': bad " + key + " '" + value +
+            "' (keys: name, data, size, epochs, lr, batch, augment, freeze_epochs)");
       }
       if (comma == std::string::npos) break;
       start = comma + 1;
@@ -223,7 +234,8 @@ void TrainingConfig::validate() const {
     }
     if (!stage.augment.empty() && stage.augment != "none" && stage.augment != "seed-study" &&
         stage.augment != "extended") {
-      throw ArgumentError("--stage " + stage.name + ": augment must be none, seed-study or extended");
+      throw ArgumentError("--stage " + stage.name +
+                          ": augment must be none, seed-study or extended");
     }
   }
 }

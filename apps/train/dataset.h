@@ -18,7 +18,7 @@
 namespace engine::apps {
 
 struct Dataset {
-  std::string location;      // as given
+  std::string location;  // as given
   data::Manifest manifest;
   std::string manifest_sha256;  // of the manifest file, or of the class-folder listing
   std::string columns;          // the preset used: default or rsna

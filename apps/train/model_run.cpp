@@ -191,8 +191,8 @@ ModelRunResult run_model(const TrainingConfig& config, const std::string& archit
     settings.epochs = stage.epochs > 0 ? stage.epochs : config.epochs;
     settings.batch_size = stage.batch_size > 0 ? stage.batch_size : config.batch_size;
     settings.freeze_epochs = stage.freeze_epochs >= 0 ? stage.freeze_epochs : config.freeze_epochs;
-    settings.learning_rate = stage.learning_rate > 0 ? stage.learning_rate
-                                                     : config.effective_learning_rate();
+    settings.learning_rate =
+        stage.learning_rate > 0 ? stage.learning_rate : config.effective_learning_rate();
     settings.augment = stage.augment.empty() ? config.augment : stage.augment;
 
     models::CheckpointInfo info;
@@ -235,8 +235,8 @@ ModelRunResult run_model(const TrainingConfig& config, const std::string& archit
     entry.set("epochs", Json(settings.epochs));
     entry.set("learning_rate", Json(settings.learning_rate));
     entry.set("augment", Json(settings.augment));
-    entry.set("initial_weights", Json(s == 0 ? initial_weights : "the best of stage " +
-                                                                    std::to_string(s)));
+    entry.set("initial_weights",
+              Json(s == 0 ? initial_weights : "the best of stage " + std::to_string(s)));
     entry.set("best_epoch", Json(stage_result.best_epoch));
     entry.set("stop_reason", Json(stage_result.stop_reason));
     entry.set("stopped_early", Json(stage_result.stopped_early));
@@ -262,8 +262,9 @@ ModelRunResult run_model(const TrainingConfig& config, const std::string& archit
   Json calibration = Json::object();
   calibration.set("temperature", Json(temperature));
   calibration.set("fitted", Json(fit.fitted));
-  calibration.set("reason", Json(fit.fitted ? std::string() : fit.failure +
-                                                  "; probabilities are left uncalibrated (T = 1)"));
+  calibration.set("reason",
+                  Json(fit.fitted ? std::string()
+                                  : fit.failure + "; probabilities are left uncalibrated (T = 1)"));
   calibration.set("fit", metrics::to_json(fit));
   calibration.set("undetermined", metrics::to_json(band));
   const metrics::DecisionPolicy policy = metrics::decision_policy({}, calibration);
@@ -290,9 +291,9 @@ ModelRunResult run_model(const TrainingConfig& config, const std::string& archit
   write_predictions_csv(folder / "validation_predictions.csv", final_dataset, cache, validation,
                         policy);
   if (!partition.test.empty()) {
-    const Predictions test =
-        predict(*model, cache, data::cache_indices(cache, partition.test), device,
-                static_cast<int>(config.batch_size), normalization, static_cast<int>(config.workers));
+    const Predictions test = predict(*model, cache, data::cache_indices(cache, partition.test),
+                                     device, static_cast<int>(config.batch_size), normalization,
+                                     static_cast<int>(config.workers));
     result.test = evaluate_predictions(config, final_dataset, cache, test, temperature,
                                        "test part of " + final_dataset.location + where);
     result.entry.set("test", metrics::to_json(*result.test));
@@ -321,8 +322,9 @@ ModelRunResult run_model(const TrainingConfig& config, const std::string& archit
                    Json(models::read_checkpoint(folder / "best.safetensors").checkpoint_sha256));
   result.entry.set("checkpoint_file_sha256",
                    Json(sha256_hex(read_file_bytes((folder / "best.safetensors").string()))));
-  result.entry.set("seconds", Json(std::chrono::duration<double>(
-                                       std::chrono::steady_clock::now() - started).count()));
+  result.entry.set(
+      "seconds",
+      Json(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()));
   return result;
 }
 

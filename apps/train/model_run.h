@@ -19,14 +19,14 @@
 namespace engine::apps {
 
 struct Partition {
-  std::string label;   // "" or "fold 3"
-  std::string folder;  // "" or "fold3"
+  std::string label;                                 // "" or "fold 3"
+  std::string folder;                                // "" or "fold3"
   std::vector<std::size_t> train, validation, test;  // record indices of the final dataset
 };
 
 struct ModelRunResult {
-  Json entry;                                // results.json "models" item
-  std::optional<metrics::Evaluation> test;   // for fold summaries
+  Json entry;                               // results.json "models" item
+  std::optional<metrics::Evaluation> test;  // for fold summaries
 };
 
 // A stage on other data (--stage data=...) trains on it without the hands held out for validation

@@ -22,7 +22,8 @@ namespace {
 data::Split make_split(const TrainingConfig& config, const Dataset& dataset) {
   if (!config.split_file.empty()) return data::read_split(config.split_file, dataset.manifest);
   const auto seed = static_cast<std::uint64_t>(config.seed);
-  if (config.folds > 0) return data::split_folds(dataset.manifest, static_cast<int>(config.folds), seed);
+  if (config.folds > 0)
+    return data::split_folds(dataset.manifest, static_cast<int>(config.folds), seed);
   const double train = 1.0 - config.validation_fraction - config.test_fraction;
   return data::split_parts(dataset.manifest,
                            {train, config.validation_fraction, config.test_fraction}, seed);
@@ -38,10 +39,14 @@ std::vector<Partition> make_partitions(const data::Split& split) {
   const int folds = split.label_count;
   for (int fold = 0; fold < folds; ++fold) {
     const int validation_fold = (fold + 1) % folds;
-    Partition partition{"fold " + std::to_string(fold + 1), "fold" + std::to_string(fold + 1), {},
-                        split.indices(validation_fold), split.indices(fold)};
+    Partition partition{"fold " + std::to_string(fold + 1),
+                        "fold" + std::to_string(fold + 1),
+                        {},
+                        split.indices(validation_fold),
+                        split.indices(fold)};
     for (std::size_t i = 0; i < split.labels.size(); ++i) {
-      if (split.labels[i] != fold && split.labels[i] != validation_fold) partition.train.push_back(i);
+      if (split.labels[i] != fold && split.labels[i] != validation_fold)
+        partition.train.push_back(i);
     }
     partitions.push_back(std::move(partition));
   }
@@ -50,10 +55,11 @@ std::vector<Partition> make_partitions(const data::Split& split) {
 
 Json split_json(const TrainingConfig& config, const data::Split& split, const Dataset& dataset) {
   Json json = Json::object();
-  json.set("method", Json(std::string(config.split_file.empty() ? "drawn" : "read from " + config.split_file) +
-                          ": stratified by sex, grouped by " +
-                          (dataset.manifest.has_id ? "hand id" : "file") + ", seed " +
-                          std::to_string(config.seed)));
+  json.set(
+      "method",
+      Json(std::string(config.split_file.empty() ? "drawn" : "read from " + config.split_file) +
+           ": stratified by sex, grouped by " + (dataset.manifest.has_id ? "hand id" : "file") +
+           ", seed " + std::to_string(config.seed)));
   if (split.is_folds) {
     json.set("folds", Json(static_cast<std::int64_t>(split.label_count)));
   } else {

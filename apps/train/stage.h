@@ -45,7 +45,7 @@ struct StageResult {
   std::int64_t best_epoch = 0;
   double best_score = 0;
   bool stopped_early = false;
-  bool completed = false;  // false when interrupted (tests) before its last epoch
+  bool completed = false;       // false when interrupted (tests) before its last epoch
   std::int64_t epochs_run = 0;  // by this call (0 when the stage had already completed)
   std::string stop_reason;
   std::filesystem::path best_checkpoint;

@@ -13,8 +13,7 @@ data::AugmentConfig augment_config(const std::string& name) {
   if (name == "none") return data::AugmentConfig{};
   if (name == "seed-study") return data::AugmentConfig::seed_study();
   if (name == "extended") return data::AugmentConfig::extended();
-  throw std::invalid_argument("unknown augmentation '" + name +
-                              "' (none, seed-study, extended)");
+  throw std::invalid_argument("unknown augmentation '" + name + "' (none, seed-study, extended)");
 }
 
 bool is_head_parameter(const models::Model& model, const std::string& name) {

@@ -54,8 +54,8 @@ MBConv::MBConv(const MBConvSettings& settings, double stochastic_depth_probabili
   if (expanded != settings.in_channels) {
     block_.append(conv_norm_activation(settings.in_channels, expanded, 1, 1, 1, Activation::silu));
   }
-  block_.append(conv_norm_activation(expanded, expanded, settings.kernel, settings.stride,
-                                     expanded, Activation::silu));
+  block_.append(conv_norm_activation(expanded, expanded, settings.kernel, settings.stride, expanded,
+                                     Activation::silu));
   block_.append(std::make_unique<SqueezeExcitation>(
       expanded, std::max<std::int64_t>(1, settings.in_channels / 4)));
   block_.append(conv_norm_activation(expanded, settings.out_channels, 1, 1, 1, Activation::none));

@@ -1,10 +1,11 @@
 // The autograd engine's own rules: accumulation into leaves, no_grad, retain_grad, errors,
 // detach, and that gradients handed to two inputs are never written in place.
+#include "tensor/autograd.h"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
 
-#include "tensor/autograd.h"
 #include "tensor/functions.h"
 #include "tests/harness/compare.h"
 

@@ -8,9 +8,9 @@
 namespace engine {
 
 TEST_CASE("JSON parses the safetensors header shape of document") {
-  const Json header = Json::parse(
-      R"({"__metadata__":{"format":"pt"},"fc.weight":{"dtype":"F32","shape":[2,512],)"
-      R"("data_offsets":[0,4096]}}   )");
+  const Json header =
+      Json::parse(R"({"__metadata__":{"format":"pt"},"fc.weight":{"dtype":"F32","shape":[2,512],)"
+                  R"("data_offsets":[0,4096]}}   )");
   CHECK(header.at("__metadata__").at("format").as_string() == "pt");
   const Json& entry = header.at("fc.weight");
   CHECK(entry.at("shape").as_array().size() == 2);

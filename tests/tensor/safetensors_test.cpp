@@ -1,11 +1,12 @@
 // The safetensors reader and writer: a file written by the reference Python library, round trips
 // read back by Python, and every malformed header rejected with the file and tensor named.
+#include "tensor/safetensors.h"
+
 #include <doctest/doctest.h>
 
 #include <cstring>
 #include <string>
 
-#include "tensor/safetensors.h"
 #include "tests/harness/compare.h"
 
 namespace engine {
@@ -22,7 +23,8 @@ const Tensor& find(const SafetensorsContent& content, const std::string& name) {
 // A file with a hand-written header and `data_bytes` zero bytes of data.
 std::vector<std::uint8_t> handmade(const std::string& header, std::size_t data_bytes) {
   std::vector<std::uint8_t> bytes(8 + header.size() + data_bytes, 0);
-  for (int i = 0; i < 8; ++i) bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(header.size() >> (8 * i));
+  for (int i = 0; i < 8; ++i)
+    bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(header.size() >> (8 * i));
   std::memcpy(bytes.data() + 8, header.data(), header.size());
   return bytes;
 }
@@ -36,8 +38,8 @@ void check_rejected(const std::string& header, std::size_t data_bytes, const std
 }  // namespace
 
 TEST_CASE("reads a file written by the Python safetensors library") {
-  const SafetensorsContent content =
-      read_safetensors(std::string(ENGINE_SOURCE_DIR) + "/tests/fixtures/python_written.safetensors");
+  const SafetensorsContent content = read_safetensors(std::string(ENGINE_SOURCE_DIR) +
+                                                      "/tests/fixtures/python_written.safetensors");
   CHECK(content.metadata.at("format") == "np");
   CHECK(content.metadata.at("note") == "fixture");
   const Tensor& weight = find(content, "conv.weight");
@@ -91,7 +93,8 @@ TEST_CASE("malformed files are rejected before any data is read") {
   check_rejected(R"({"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", 8,
                  "span 8 bytes but dtype and shape need 12");
   check_rejected(R"({"x":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", 4, "bad extent");
-  check_rejected(R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}})", 8, "end before begin");
+  check_rejected(R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}})", 8,
+                 "end before begin");
   check_rejected(R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
                  R"("y":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
                  12, "overlap or hole");
