@@ -10,14 +10,14 @@
 #include <cstring>
 #include <string>
 
+#include "autograd/autograd.h"
+#include "autograd/functions.h"
 #include "kernels/cpu/parallel.h"
 #include "models/tiny_cnn.h"
 #include "models/weights.h"
 #include "optim/clip.h"
 #include "optim/schedule.h"
 #include "optim/sgd.h"
-#include "tensor/autograd.h"
-#include "tensor/functions.h"
 
 using namespace engine;
 

@@ -32,14 +32,14 @@
 #include <cuda_runtime.h>
 #endif
 
+#include "autograd/autograd.h"
+#include "autograd/functions.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/cpu/winograd.h"
+#include "kernels/random_tensors.h"
 #include "models/inference.h"
 #include "models/registry.h"
 #include "optim/sgd.h"
-#include "tensor/autograd.h"
-#include "tensor/functions.h"
-#include "tensor/random.h"
 
 namespace {
 

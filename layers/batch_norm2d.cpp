@@ -2,9 +2,9 @@
 
 #include <stdexcept>
 
+#include "autograd/autograd.h"
+#include "autograd/functions.h"
 #include "layers/forward_recorder.h"
-#include "tensor/autograd.h"
-#include "tensor/functions.h"
 
 namespace engine::layers {
 

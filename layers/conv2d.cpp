@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
+#include "autograd/functions.h"
 #include "layers/forward_recorder.h"
-#include "tensor/functions.h"
 
 namespace engine::layers {
 

@@ -1,7 +1,7 @@
 #include "layers/linear.h"
 
+#include "autograd/functions.h"
 #include "layers/forward_recorder.h"
-#include "tensor/functions.h"
 
 namespace engine::layers {
 

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "tensor/functions.h"
+#include "autograd/functions.h"
 
 namespace engine::layers {
 

@@ -1,7 +1,7 @@
 #include "layers/simple.h"
 
+#include "autograd/functions.h"
 #include "layers/forward_recorder.h"
-#include "tensor/functions.h"
 
 namespace engine::layers {
 

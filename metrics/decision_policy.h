@@ -21,7 +21,7 @@
 
 #include "metrics/classes.h"
 #include "metrics/undetermined.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::metrics {
 

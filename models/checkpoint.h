@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "models/model.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::models {
 

@@ -2,12 +2,12 @@
 
 #include <cmath>
 
+#include "autograd/functions.h"
 #include "layers/batch_norm2d.h"
 #include "layers/blocks/efficientnet_blocks.h"
 #include "layers/conv2d.h"
 #include "layers/simple.h"
 #include "models/initialization.h"
-#include "tensor/functions.h"
 
 namespace engine::models {
 

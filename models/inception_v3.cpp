@@ -1,8 +1,8 @@
 #include "models/inception_v3.h"
 
+#include "autograd/functions.h"
 #include "layers/simple.h"
 #include "models/initialization.h"
-#include "tensor/functions.h"
 
 namespace engine::models {
 

@@ -4,11 +4,11 @@
 #include <stdexcept>
 #include <vector>
 
+#include "autograd/autograd.h"
+#include "autograd/functions/batch_norm_identity.h"
 #include "layers/batch_norm2d.h"
 #include "layers/conv2d.h"
 #include "layers/forward_recorder.h"
-#include "tensor/autograd.h"
-#include "tensor/functions/batch_norm_identity.h"
 
 namespace engine::models {
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "tensor/random.h"
+#include "kernels/random_tensors.h"
 
 namespace engine::models {
 

@@ -1,9 +1,9 @@
 #include "models/resnet.h"
 
+#include "autograd/functions.h"
 #include "layers/blocks/resnet_blocks.h"
 #include "layers/simple.h"
 #include "models/initialization.h"
-#include "tensor/functions.h"
 
 namespace engine::models {
 

@@ -4,9 +4,9 @@
 #include <numbers>
 #include <vector>
 
+#include "autograd/functions.h"
+#include "kernels/random_tensors.h"
 #include "models/initialization.h"
-#include "tensor/functions.h"
-#include "tensor/random.h"
 
 namespace engine::models {
 

@@ -4,9 +4,12 @@
 // and narrow() share the Storage of the tensor they come from. Activations are NHWC and
 // convolution weights OHWI throughout the engine; nothing here depends on that.
 //
-// The members that only rearrange metadata or move bytes between devices live in tensor.cpp.
-// The ones that compute (zeros, contiguous, to(dtype)) go through the kernels' dispatch seam, so
-// they run on the tensor's own device; they live in tensor_compute.cpp.
+// The members that only rearrange metadata or allocate live in tensor.cpp (the tensor core). The
+// ones that compute (zeros, full, contiguous, clone, to(dtype)) go through the kernels' dispatch
+// seam, so they run on the tensor's own device, and so do those that may make a copy contiguous
+// first (to(device), to_vector, item): they are defined in the kernels layer
+// (kernels/tensor_compute.cpp), backward() in the autograd layer (autograd/autograd.cpp). The
+// tensor core never calls them (docs/ARCHITECTURE.md: the layer link check proves it).
 #pragma once
 
 #include <cstdint>

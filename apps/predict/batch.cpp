@@ -5,13 +5,13 @@
 #include <exception>
 
 #include "apps/common/environment.h"
-#include "apps/predict/grad_cam.h"
 #include "apps/predict/heatmap_image.h"
 #include "apps/predict/output_paths.h"
+#include "autograd/autograd.h"
 #include "data/file.h"
+#include "explain/grad_cam.h"
 #include "metrics/classes.h"
-#include "tensor/autograd.h"
-#include "tensor/sha256.h"
+#include "util/sha256.h"
 
 namespace engine::apps {
 
@@ -52,9 +52,9 @@ void explain(BatchContext& context, const std::vector<PredictionItem*>& items,
   for (const PredictionItem* item : items) {
     classes.push_back(metrics::predicted_class(item->estimate.probability_class1));
   }
-  std::vector<GradCam> cams;
+  std::vector<explain::GradCam> cams;
   try {
-    cams = grad_cam(context.model, original_view.to(run.device), classes);
+    cams = explain::grad_cam(context.model, original_view.to(run.device), classes);
   } catch (const std::exception& error) {
     for (PredictionItem* item : items)
       item->heatmap_error = std::string("Grad-CAM: ") + error.what();
@@ -62,7 +62,7 @@ void explain(BatchContext& context, const std::vector<PredictionItem*>& items,
   }
   for (std::size_t i = 0; i < items.size(); ++i) {
     PredictionItem& item = *items[i];
-    const GradCam& cam = cams[i];
+    const explain::GradCam& cam = cams[i];
     HeatmapCaption caption{run.info.architecture, run.feature_layer,
                            run.policy.class_names.of(cam.explained_class), item.estimate.name,
                            "predict_app " + engine_version()};

@@ -1,8 +1,8 @@
 #include "apps/predict/forward_stages.h"
 
+#include "autograd/autograd.h"
+#include "autograd/functions.h"
 #include "layers/sequential.h"
-#include "tensor/autograd.h"
-#include "tensor/functions.h"
 
 namespace engine::apps {
 

@@ -6,8 +6,8 @@
 #include <cstring>
 #include <exception>
 
+#include "autograd/autograd.h"
 #include "kernels/ops.h"
-#include "tensor/autograd.h"
 
 namespace engine::apps {
 

@@ -16,7 +16,7 @@
 
 #include "apps/predict/forward_stages.h"
 #include "models/model.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::apps {
 

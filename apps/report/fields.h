@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::report {
 

@@ -5,8 +5,8 @@
 #include "apps/common/output_guard.h"
 #include "apps/report/fields.h"
 #include "apps/report/report.h"
-#include "tensor/json.h"
-#include "tensor/safetensors.h"
+#include "util/file_io.h"
+#include "util/json.h"
 
 namespace engine::report {
 

@@ -7,7 +7,7 @@
 #include "apps/report/cells.h"
 #include "apps/report/format.h"
 #include "apps/report/sections.h"
-#include "tensor/safetensors.h"
+#include "util/file_io.h"
 
 #ifndef ENGINE_GIT_DESCRIBE
 #define ENGINE_GIT_DESCRIBE "unknown"

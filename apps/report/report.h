@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "apps/report/document.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::report {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "apps/common/arguments.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::apps {
 

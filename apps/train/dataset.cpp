@@ -9,7 +9,7 @@
 #include "data/error.h"
 #include "data/file.h"
 #include "kernels/cpu/parallel.h"
-#include "tensor/sha256.h"
+#include "util/sha256.h"
 
 namespace engine::apps {
 

@@ -13,7 +13,7 @@
 #include "data/cache.h"
 #include "data/manifest.h"
 #include "data/split.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::apps {
 

@@ -4,10 +4,10 @@
 #include <limits>
 #include <stdexcept>
 
+#include "autograd/autograd.h"
 #include "metrics/calibration.h"
 #include "metrics/confusion.h"
 #include "metrics/roc.h"
-#include "tensor/autograd.h"
 
 namespace engine::apps {
 

@@ -11,9 +11,9 @@
 #include "metrics/undetermined.h"
 #include "models/checkpoint.h"
 #include "models/registry.h"
+#include "models/safetensors.h"
 #include "models/weights.h"
-#include "tensor/safetensors.h"
-#include "tensor/sha256.h"
+#include "util/sha256.h"
 
 namespace engine::apps {
 

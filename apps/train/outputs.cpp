@@ -5,7 +5,7 @@
 
 #include "data/csv.h"
 #include "metrics/calibration.h"
-#include "tensor/safetensors.h"
+#include "util/file_io.h"
 
 namespace engine::apps {
 

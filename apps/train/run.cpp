@@ -13,7 +13,7 @@
 #include "data/split.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/cuda/mode.h"
-#include "tensor/safetensors.h"
+#include "util/file_io.h"
 
 namespace engine::apps {
 

@@ -6,8 +6,8 @@
 
 #include "apps/train/step.h"
 #include "apps/train/training_parts.h"
+#include "autograd/functions.h"
 #include "models/weights.h"
-#include "tensor/functions.h"
 
 namespace engine::apps {
 

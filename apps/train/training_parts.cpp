@@ -3,9 +3,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "autograd/functions.h"
 #include "optim/adamw.h"
 #include "optim/sgd.h"
-#include "tensor/functions.h"
 
 namespace engine::apps {
 

@@ -1,7 +1,7 @@
 #include "layers/blocks/efficientnet_blocks.h"
 
+#include "autograd/functions.h"
 #include "layers/batch_norm2d.h"
-#include "tensor/functions.h"
 
 namespace engine::layers {
 

@@ -2,8 +2,8 @@
 
 #include <memory>
 
+#include "autograd/functions.h"
 #include "layers/simple.h"
-#include "tensor/functions.h"
 
 namespace engine::layers {
 

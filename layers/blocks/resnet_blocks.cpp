@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "tensor/functions.h"
+#include "autograd/functions.h"
 
 namespace engine::layers {
 

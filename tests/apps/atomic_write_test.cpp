@@ -8,8 +8,8 @@
 
 #include "models/checkpoint.h"
 #include "models/registry.h"
-#include "tensor/safetensors.h"
 #include "tests/apps/training_support.h"
+#include "util/file_io.h"
 
 namespace engine::apps::testing {
 

@@ -9,9 +9,9 @@
 #include "apps/train/stage.h"
 #include "models/checkpoint.h"
 #include "models/registry.h"
-#include "tensor/safetensors.h"
 #include "tests/apps/training_support.h"
 #include "tests/harness/compare.h"
+#include "util/file_io.h"
 
 namespace engine::apps::testing {
 

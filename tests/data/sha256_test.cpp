@@ -1,6 +1,6 @@
 // SHA-256 against the FIPS 180-2 example vectors, incremental hashing in uneven pieces, and
 // hashing of files.
-#include "tensor/sha256.h"
+#include "util/sha256.h"
 
 #include <doctest/doctest.h>
 

@@ -1,5 +1,5 @@
 // Gradient checks: add, scale, relu, silu, sigmoid, sum, mean, reshape.
-#include "tensor/functions.h"
+#include "autograd/functions.h"
 #include "tests/gradients/registry.h"
 
 namespace engine::testing {

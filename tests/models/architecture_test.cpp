@@ -6,8 +6,8 @@
 #include <string>
 
 #include "models/registry.h"
-#include "tensor/json.h"
-#include "tensor/safetensors.h"
+#include "util/file_io.h"
+#include "util/json.h"
 
 namespace engine::models {
 

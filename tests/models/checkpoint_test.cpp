@@ -9,8 +9,8 @@
 #include <filesystem>
 
 #include "models/registry.h"
+#include "models/safetensors.h"
 #include "models/weights.h"
-#include "tensor/safetensors.h"
 #include "tests/harness/compare.h"
 
 namespace engine::models {

@@ -10,13 +10,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "autograd/autograd.h"
+#include "autograd/functions.h"
+#include "autograd/functions/batch_norm_identity.h"
 #include "kernels/ops.h"
+#include "kernels/random_tensors.h"
 #include "layers/batch_norm2d.h"
 #include "models/registry.h"
-#include "tensor/autograd.h"
-#include "tensor/functions.h"
-#include "tensor/functions/batch_norm_identity.h"
-#include "tensor/random.h"
 #include "tests/harness/compare.h"
 
 namespace engine::models {

@@ -1,14 +1,13 @@
 // The counter-based generator against the published Philox4x32-10 known answers, and the random
 // tensors built on it.
-#include "tensor/random.h"
-
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "kernels/philox.h"
+#include "kernels/random_tensors.h"
 #include "tests/harness/compare.h"
+#include "util/philox.h"
 
 namespace engine {
 

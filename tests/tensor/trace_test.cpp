@@ -7,8 +7,8 @@
 #include <fstream>
 #include <string>
 
+#include "autograd/functions.h"
 #include "kernels/ops.h"
-#include "tensor/functions.h"
 
 namespace engine {
 
