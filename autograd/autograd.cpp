@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "kernels/ops.h"
+#include "kernels/trace.h"
 
 namespace engine {
 
@@ -94,6 +96,8 @@ void record(const std::shared_ptr<Node>& node, const std::vector<Tensor>& inputs
   output.impl()->grad_fn = node;
   output.impl()->requires_grad = true;
   node->output_ = output.impl();
+  // The module that recorded it, named again on the trace lines of the node's backward ops.
+  if (kernels::trace_active()) node->module_ = kernels::trace_module();
 }
 
 void run_backward(const Tensor& root, const Tensor& gradient) {
@@ -120,11 +124,14 @@ void run_backward(const Tensor& root, const Tensor& gradient) {
 
   std::unordered_map<Node*, Tensor> pending;
   pending[root.grad_fn().get()] = seed;
+  const bool tracing = kernels::trace_active();
   for (Node* node : reachable_in_tape_order(root.grad_fn().get())) {
     auto found = pending.find(node);
     if (found == pending.end()) continue;  // no gradient flowed here
     const Tensor grad_output = found->second;
     pending.erase(found);
+    std::optional<kernels::TraceScope> module;
+    if (tracing) module.emplace(node->module());
     if (auto output = node->output_.lock(); output && output->retains_grad) {
       output->grad = accumulate(Tensor(output->grad), grad_output).impl();
     }

@@ -37,6 +37,8 @@ class Node {
 
   const std::string& name() const { return name_; }
   std::uint64_t sequence() const { return sequence_; }
+  // The module whose forward pass recorded the node (kernels/trace.h), kept only while tracing.
+  const std::string& module() const { return module_; }
   const std::vector<Edge>& edges() const { return edges_; }
 
  private:
@@ -45,6 +47,7 @@ class Node {
   friend void run_backward(const Tensor& root, const Tensor& gradient);
 
   std::string name_;
+  std::string module_;
   std::uint64_t sequence_;
   std::vector<Edge> edges_;
   std::weak_ptr<TensorImpl> output_;  // to honour retain_grad()

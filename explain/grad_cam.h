@@ -2,8 +2,8 @@
 // gradient-based localization"), computed through the engine's own autograd.
 //
 // For image n and the class k it explains, with A = the model's last convolutional feature map
-// (Model::forward_outputs().features, [N, h, w, C], the layer Model::feature_layer() names:
-// ResNet layer4, InceptionV3 Mixed_7c, EfficientNet features.8):
+// (Model::forward_outputs().features, [N, h, w, C]: the output of the network's stage that
+// Model::feature_layer() names: ResNet layer4, InceptionV3 Mixed_7c, EfficientNet features.8):
 //   G          = d logit_k / d A            (one backward pass from a one-hot gradient on the
 //                                             logits; the samples of a batch are independent in
 //                                             evaluation mode, so one pass serves the batch)

@@ -152,13 +152,16 @@ void OpRun::finish() {
   const double microseconds =
       std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start_).count();
   write_trace_line(TraceLine{op_table[static_cast<std::size_t>(op_)].name, backend_name(backend_),
-                             inputs_, outputs_, microseconds});
+                             trace_module(), parameters_, inputs_, outputs_, microseconds});
 }
 
 std::string format_trace_line(const TraceLine& line, std::uint64_t sequence,
                               const std::vector<std::pair<std::string, std::string>>& notes) {
+  Json parameters = Json::object();
+  for (const auto& [name, value] : line.parameters) parameters.set(name, value);
   std::string text = "{\"sequence\":" + std::to_string(sequence) + ",\"op\":" + quote(line.op) +
-                     ",\"backend\":" + quote(line.backend) +
+                     ",\"backend\":" + quote(line.backend) + ",\"module\":" + quote(line.module) +
+                     ",\"parameters\":" + parameters.dump() +
                      ",\"inputs\":" + describe_list(line.inputs, false) +
                      ",\"outputs\":" + describe_list(line.outputs, true);
   char time_text[48];

@@ -40,7 +40,7 @@ Conv2d::Conv2d(std::int64_t in_channels, std::int64_t out_channels,
   }
 }
 
-Tensor Conv2d::forward(const Tensor& x) {
+Tensor Conv2d::compute(const Tensor& x) {
   Tensor y = conv2d(x, weight, bias, geometry_);
   record_output(*this, x, y);
   return y;

@@ -20,7 +20,7 @@ Dropout::Dropout(double p, std::shared_ptr<RandomState> random)
   check_probability("Dropout", p);
 }
 
-Tensor Dropout::forward(const Tensor& x) {
+Tensor Dropout::compute(const Tensor& x) {
   return dropout(x, p_, random_->stream(layer_), training());
 }
 
@@ -29,7 +29,7 @@ StochasticDepth::StochasticDepth(double p, std::shared_ptr<RandomState> random)
   check_probability("StochasticDepth", p);
 }
 
-Tensor StochasticDepth::forward(const Tensor& x) {
+Tensor StochasticDepth::compute(const Tensor& x) {
   return drop_path(x, p_, random_->stream(layer_), training());
 }
 

@@ -56,16 +56,24 @@ std::vector<std::string> InceptionV3::head_prefixes() const {
   return {"fc."};
 }
 
+std::vector<ModelStage> InceptionV3::stages() {
+  std::vector<ModelStage> result;
+  for (const auto* list : {&stem_, &mixed_6_, &mixed_7_}) {
+    for (layers::Module* module : *list) result.push_back(stage_of(*module));
+  }
+  for (layers::Module* module : std::initializer_list<layers::Module*>{avgpool_, dropout_, fc_}) {
+    result.push_back(stage_of(*module));
+  }
+  return result;
+}
+
 Model::Outputs InceptionV3::forward_outputs(const Tensor& images) {
-  Tensor x = images;
-  for (layers::Module* module : stem_) x = module->forward(x);
-  for (layers::Module* module : mixed_6_) x = module->forward(x);
-  Outputs outputs;
-  if (auxiliary_ != nullptr && training()) outputs.auxiliary_logits = auxiliary_->forward(x);
-  for (layers::Module* module : mixed_7_) x = module->forward(x);
-  outputs.features = x;
-  outputs.logits = fc_->forward(dropout_->forward(avgpool_->forward(x)));
-  return outputs;
+  const std::string branch = mixed_6_.back()->path();  // Mixed_6e
+  return run_stages(images, [&](const std::string& stage, const Tensor& output, Outputs& outputs) {
+    if (stage == branch && auxiliary_ != nullptr && training()) {
+      outputs.auxiliary_logits = auxiliary_->forward(output);
+    }
+  });
 }
 
 void InceptionV3::initialize(std::uint64_t seed) {

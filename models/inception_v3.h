@@ -15,7 +15,11 @@ class InceptionV3 final : public Model {
  public:
   explicit InceptionV3(const ModelOptions& options);
 
+  // The stages; in training mode the auxiliary head also runs on Mixed_6e's output.
   Outputs forward_outputs(const Tensor& images) override;
+  // Conv2d_1a_3x3 .. Mixed_7c, avgpool, dropout, fc (the auxiliary head runs only in training, so
+  // it is not a stage).
+  std::vector<ModelStage> stages() override;
   std::vector<std::string> head_prefixes() const override;
   std::string feature_layer() const override { return "Mixed_7c"; }
   void initialize(std::uint64_t seed) override;

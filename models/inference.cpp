@@ -99,7 +99,7 @@ void fold(const Pair& pair) {
   convolution.weight = tensor_from(weight, like.shape(), like);
   convolution.bias = tensor_from(bias, {like.size(0)}, like);
 
-  // What is left is the identity, which batch_norm2d() skips on the CPU.
+  // What is left is the identity, which batch_norm2d() skips on the CPU in inference mode.
   const Shape channels{batch_norm.weight.numel()};
   const double identity_variance = identity_running_variance(batch_norm.weight.dtype(), eps);
   batch_norm.weight = tensor_from(std::vector<double>(outputs, 1.0), channels, batch_norm.weight);
@@ -128,6 +128,7 @@ FoldingSummary fold_batch_norm(Model& model) {
       confirmed_by_a_forward_pass(model, adjacent_pairs(model, summary.batch_norms));
   for (const Pair& pair : pairs) {
     if (!already_identity(*pair.batch_norm)) fold(pair);
+    pair.batch_norm->mark_folded();
     ++summary.folded;
   }
   return summary;

@@ -16,4 +16,29 @@ Model::Model(std::string architecture, const ModelOptions& options, std::int64_t
   }
 }
 
+std::vector<ModelStage> Model::stages() {
+  std::vector<ModelStage> result;
+  for (const auto& [name, child] : children()) result.push_back(stage_of(*child));
+  return result;
+}
+
+ModelStage Model::stage_of(layers::Module& module) {
+  return {module.path(), [&module](const Tensor& x) { return module.forward(x); }};
+}
+
+Model::Outputs Model::run_stages(
+    const Tensor& images,
+    const std::function<void(const std::string&, const Tensor&, Outputs&)>& after_stage) {
+  Outputs outputs;
+  const std::string features = feature_layer();
+  Tensor x = images;
+  for (const ModelStage& stage : stages()) {
+    x = stage.run(x);
+    if (stage.name == features) outputs.features = x;
+    if (after_stage) after_stage(stage.name, x, outputs);
+  }
+  outputs.logits = x;
+  return outputs;
+}
+
 }  // namespace engine::models

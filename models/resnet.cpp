@@ -45,14 +45,15 @@ ResNet::ResNet(Depth depth, const ModelOptions& options)
   initialize(options.seed);
 }
 
-Model::Outputs ResNet::forward_outputs(const Tensor& images) {
-  Tensor x = relu(bn1_.forward(conv1_.forward(images)));
-  x = maxpool_.forward(x);
-  for (layers::Sequential* stage : stages_) x = stage->forward(x);
-  Outputs outputs;
-  outputs.features = x;
-  outputs.logits = fc_->forward(avgpool_->forward(x));
-  return outputs;
+std::vector<ModelStage> ResNet::stages() {
+  std::vector<ModelStage> result = {
+      stage_of(conv1_),
+      {"bn1 + relu", [this](const Tensor& x) { return relu(bn1_.forward(x)); }},
+      stage_of(maxpool_)};
+  for (layers::Sequential* stage : stages_) result.push_back(stage_of(*stage));
+  result.push_back(stage_of(*avgpool_));
+  result.push_back(stage_of(*fc_));
+  return result;
 }
 
 void ResNet::initialize(std::uint64_t seed) {

@@ -23,7 +23,7 @@ TinyCnn::TinyCnn(std::uint64_t seed)
   linear_default(fc.weight, fc.bias, seed, "fc.");
 }
 
-Tensor TinyCnn::forward(const Tensor& x) {
+Tensor TinyCnn::compute(const Tensor& x) {
   const Tensor hidden = relu(bn1.forward(conv1.forward(x)));
   return fc.forward(global_avg_pool(relu(conv2.forward(hidden))));
 }

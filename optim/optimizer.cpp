@@ -1,9 +1,12 @@
 #include "optim/optimizer.h"
 
 #include <cmath>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <utility>
+
+#include "kernels/trace.h"
 
 namespace engine::optim {
 
@@ -98,6 +101,9 @@ void Optimizer::step() {
       }
       ++state.step;
       Tensor target = parameter.tensor;  // a handle: the update lands in the model's tensor
+      // The trace names an update by the parameter it changes ("layer1.0.conv1.weight").
+      std::optional<kernels::TraceScope> scope;
+      if (kernels::trace_active()) scope.emplace(parameter.name);
       update(target, grad, state, learning_rate, weight_decay);
     }
   }

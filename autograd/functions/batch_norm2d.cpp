@@ -6,17 +6,21 @@
 // fine-tuning with frozen BatchNorm and Grad-CAM on an evaluation-mode network need. The running
 // statistics are buffers: they get no gradient and are not inputs of the node.
 //
-// An evaluation-mode batch norm that is exactly the identity (what folding it into the preceding
+// In inference mode only (autograd/inference_mode.h: a model folded for inference), an
+// evaluation-mode batch norm that is exactly the identity (what folding it into the preceding
 // convolution leaves, models/inference.h) is skipped on the CPU when no gradient is recorded: the
-// input is returned as the output, sparing a read and a write of the whole activation. The
-// skipped op is then absent from the trace.
+// input is returned as the output, sparing a read and a write of the whole activation. The trace
+// records the skip as a line of its own ("backend": "skipped", with the reason).
 #include <cmath>
 #include <stdexcept>
 
 #include "autograd/autograd.h"
 #include "autograd/functions.h"
 #include "autograd/functions/batch_norm_identity.h"
+#include "autograd/inference_mode.h"
 #include "kernels/ops.h"
+#include "kernels/parameter_trace.h"
+#include "kernels/trace.h"
 
 namespace engine {
 
@@ -119,8 +123,13 @@ Tensor batch_norm2d(const Tensor& x, const Tensor& gamma, const Tensor& beta, Te
   const bool skippable = !training && x.defined() && gamma.defined() && x.device().is_cpu() &&
                          x.rank() == 4 && x.is_contiguous() && x.dtype() == gamma.dtype() &&
                          x.size(3) == gamma.numel();
-  if (skippable && !needs_grad({x, gamma, beta}) &&
+  if (skippable && inference_mode() && !needs_grad({x, gamma, beta}) &&
       is_identity_batch_norm(gamma, beta, running_mean, running_var, config.eps)) {
+    kernels::trace_skipped_op(
+        "batch_norm_eval_forward", {&x, &gamma, &beta, &running_mean, &running_var}, {&x},
+        {{"config", kernels::trace_json(config)}},
+        "an identity batch norm in inference mode (folded into the "
+        "convolution before it, models/inference.h): its input is its output");
     return x;
   }
   Tensor y = Tensor::empty_like(x);

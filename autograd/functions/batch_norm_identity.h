@@ -1,6 +1,7 @@
 // An evaluation-mode batch norm that is exactly the identity: what folding it into the
-// convolution before it (models/inference.h) leaves behind. batch_norm2d() skips such a batch
-// norm on the CPU instead of copying the activations through the kernel.
+// convolution before it (models/inference.h) leaves behind. In inference mode
+// (autograd/inference_mode.h) batch_norm2d() skips such a batch norm on the CPU instead of copying
+// the activations through the kernel, and the trace says so.
 #pragma once
 
 #include "tensor/tensor.h"
