@@ -13,9 +13,9 @@ namespace engine::apps {
 namespace {
 constexpr double unbounded = std::numeric_limits<double>::max();
 constexpr std::int64_t large = std::numeric_limits<std::int64_t>::max();
-}  // namespace
 
-void register_training_options(ArgumentTable& t, TrainingConfig& c) {
+// The options of each section of --help, in its order.
+void register_data_options(ArgumentTable& t, TrainingConfig& c) {
   t.section("Data");
   t.text("data", &c.data, "CSV manifest, folder holding manifest.csv, or class folders F/ and M/");
   t.text("columns", &c.columns, "manifest column names", {"auto", "default", "rsna"});
@@ -39,7 +39,9 @@ void register_training_options(ArgumentTable& t, TrainingConfig& c) {
          "Center/Width, else the full stored range) or 'none' (always the full stored range); "
          "recorded in the checkpoint for predict_app",
          {"file", "none"});
+}
 
+void register_model_options(ArgumentTable& t, TrainingConfig& c) {
   t.section("Models");
   t.text("model", &c.model, "architecture",
          {"resnet18", "resnet50", "inception_v3", "efficientnet_b0"});
@@ -56,7 +58,9 @@ void register_training_options(ArgumentTable& t, TrainingConfig& c) {
             large);
   t.number("backbone-lr-factor", &c.backbone_learning_rate_factor,
            "learning-rate factor for everything but the head", 0, 1);
+}
 
+void register_optimization_options(ArgumentTable& t, TrainingConfig& c) {
   t.section("Training");
   t.text("device", &c.device, "cpu, cuda, cuda:N, or auto (cuda when a GPU is found)");
   t.integer("seed", &c.seed, "seed of the split, initialisation, order, augmentation, dropout", 0,
@@ -88,7 +92,9 @@ void register_training_options(ArgumentTable& t, TrainingConfig& c) {
   t.repeated("stage", &c.stages,
              "a stage of a multi-stage recipe: data=PATH,size=N,epochs=N,lr=X,batch=N,"
              "augment=NAME,freeze_epochs=N,name=TEXT (repeat for each stage)");
+}
 
+void register_evaluation_options(ArgumentTable& t, TrainingConfig& c) {
   t.section("Evaluation");
   t.text("positive-class", &c.positive_class, "class that precision, recall and F1 refer to",
          {"male", "female"});
@@ -96,7 +102,9 @@ void register_training_options(ArgumentTable& t, TrainingConfig& c) {
            "accuracy of decided cases that sets the undetermined band", 0.5, 1);
   t.integer("bootstrap", &c.bootstrap_replicates, "bootstrap replicates for F1 and AUC intervals",
             100, 100000);
+}
 
+void register_output_options(ArgumentTable& t, TrainingConfig& c) {
   t.section("Output");
   t.text("out", &c.out, "run folder (created; required)");
   t.text("name", &c.name, "run name in the report (default: the folder's name)");
@@ -106,6 +114,16 @@ void register_training_options(ArgumentTable& t, TrainingConfig& c) {
   t.integer("workers", &c.workers, "data loader threads", 0, 64);
   t.integer("threads", &c.threads, "CPU compute threads (0: all)", 0, 1024);
   t.flag("report", &c.report, "write report.md and report.html");
+}
+
+}  // namespace
+
+void register_training_options(ArgumentTable& t, TrainingConfig& c) {
+  register_data_options(t, c);
+  register_model_options(t, c);
+  register_optimization_options(t, c);
+  register_evaluation_options(t, c);
+  register_output_options(t, c);
 }
 
 namespace {

@@ -1,5 +1,5 @@
 // One architecture on one partition of the data (the split, or one fold): its stages, then the
-// final evaluation. Returns its entry of results.json.
+// final evaluation. Returns its entry of results.json (results/training_results.h).
 #pragma once
 
 #include <filesystem>
@@ -14,6 +14,7 @@
 #include "apps/train/dataset.h"
 #include "data/split.h"
 #include "metrics/report.h"
+#include "results/training_results.h"
 #include "tensor/device.h"
 
 namespace engine::apps {
@@ -25,7 +26,7 @@ struct Partition {
 };
 
 struct ModelRunResult {
-  Json entry;                               // results.json "models" item
+  results::ModelResult entry;               // results.json "models" item
   std::optional<metrics::Evaluation> test;  // for fold summaries
 };
 

@@ -114,7 +114,7 @@ Tensor training_loss(const TrainingConfig& config, const models::Model::Outputs&
   return loss;
 }
 
-std::string epoch_line(const std::string& stage, const EpochRecord& r, bool improved) {
+std::string epoch_line(const std::string& stage, const results::EpochRecord& r, bool improved) {
   char text[320];
   std::snprintf(text, sizeof text,
                 "%s epoch %lld: train loss %.4f acc %.3f | validation loss %.4f acc %.3f "

@@ -1,8 +1,8 @@
-#include "apps/report/fields.h"
+#include "results/fields.h"
 
 #include <cmath>
 
-namespace engine::report {
+namespace engine::results {
 
 Field Field::operator[](std::string_view key) const {
   std::string path = path_.empty() ? std::string(key) : path_ + "." + std::string(key);
@@ -39,7 +39,7 @@ std::vector<std::pair<std::string, Field>> Field::members() const {
 }
 
 void Field::fail(std::string_view problem) const {
-  throw ReportError("field '" + path_ + "' " + std::string(problem));
+  throw ResultsError("field '" + path_ + "' " + std::string(problem));
 }
 
 void Field::check_type(bool matches, std::string_view expected) const {
@@ -119,4 +119,4 @@ std::string Field::missing_reason() const {
   return "not a value that can be shown";
 }
 
-}  // namespace engine::report
+}  // namespace engine::results

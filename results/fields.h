@@ -13,9 +13,9 @@
 
 #include "util/json.h"
 
-namespace engine::report {
+namespace engine::results {
 
-class ReportError : public std::runtime_error {
+class ResultsError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
@@ -39,13 +39,13 @@ class Field {
   std::vector<Field> items() const;                            // array elements
   std::vector<std::pair<std::string, Field>> members() const;  // object members, in order
 
-  // Optional values: nullopt when absent or null; ReportError when present with another type.
+  // Optional values: nullopt when absent or null; ResultsError when present with another type.
   std::optional<double> number() const;
   std::optional<std::int64_t> integer() const;
   std::optional<std::string> text() const;
   std::optional<bool> flag() const;
 
-  // Required values: ReportError naming the field when absent, null or of another type.
+  // Required values: ResultsError naming the field when absent, null or of another type.
   double require_number() const;
   std::int64_t require_integer() const;
   std::string require_text() const;
@@ -68,4 +68,4 @@ class Field {
   std::string path_;
 };
 
-}  // namespace engine::report
+}  // namespace engine::results

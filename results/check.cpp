@@ -1,15 +1,8 @@
-// The fields the report cannot do without. Everything else in results.json is optional: a
-// missing value is shown as "— (not recorded)". These are checked before anything is written so
-// a broken file gives one clear error naming the field, not a half-written report.
-#include "apps/report/sections.h"
+#include "results/check.h"
 
-namespace engine::report {
+#include "results/training_results.h"
 
-namespace {
-
-constexpr std::int64_t supported_format_version = 1;
-
-}  // namespace
+namespace engine::results {
 
 void check_evaluation(const Field& evaluation) {
   evaluation.require_object();
@@ -18,7 +11,7 @@ void check_evaluation(const Field& evaluation) {
   const Field classes = matrix["classes"];
   classes.require_array();
   if (classes.size() != 2) {
-    throw ReportError("field '" + classes.path() + "' must hold the two class names");
+    throw ResultsError("field '" + classes.path() + "' must hold the two class names");
   }
   const Field counts = matrix["counts"];
   counts.require_array();
@@ -43,14 +36,13 @@ void check_evaluation(const Field& evaluation) {
 void check_results(const Field& results) {
   results.require_object();
   const std::int64_t version = results["format_version"].require_integer();
-  if (version != supported_format_version) {
-    throw ReportError("field 'format_version' is " + std::to_string(version) +
-                      "; this report writer reads version " +
-                      std::to_string(supported_format_version));
+  if (version != format_version) {
+    throw ResultsError("field 'format_version' is " + std::to_string(version) +
+                       "; this report writer reads version " + std::to_string(format_version));
   }
   const std::string kind = results["kind"].require_text();
-  if (kind != "single" && kind != "compare" && kind != "folds") {
-    throw ReportError("field 'kind' is \"" + kind + "\"; expected single, compare or folds");
+  if (!kind_from_name(kind)) {
+    throw ResultsError("field 'kind' is \"" + kind + "\"; expected single, compare or folds");
   }
   results["run"].require_object();
   results["run"]["command"].require_text();
@@ -66,7 +58,7 @@ void check_results(const Field& results) {
     }
     if (model["history"].present()) model["history"].require_array();
   }
-  if (kind == "folds") {
+  if (kind_from_name(kind) == Kind::folds) {
     const Field folds = results["folds"];
     folds.require_object();
     // per_fold is optional: without it the folds are the models with a partition.
@@ -79,4 +71,4 @@ void check_results(const Field& results) {
   }
 }
 
-}  // namespace engine::report
+}  // namespace engine::results
