@@ -10,14 +10,14 @@
 #include <cstring>
 #include <string>
 
+#include "autograd/autograd.h"
+#include "autograd/functions.h"
 #include "kernels/cpu/parallel.h"
 #include "models/tiny_cnn.h"
 #include "models/weights.h"
 #include "optim/clip.h"
 #include "optim/schedule.h"
 #include "optim/sgd.h"
-#include "tensor/autograd.h"
-#include "tensor/functions.h"
 
 using namespace engine;
 
@@ -34,15 +34,21 @@ Options parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--help") {
-      std::puts("engine_demo [--steps N (120)] [--seed S (1)] [--out FILE (engine_demo_weights.safetensors)]");
+      std::puts(
+          "engine_demo [--steps N (120)] [--seed S (1)] [--out FILE "
+          "(engine_demo_weights.safetensors)]");
       std::exit(0);
     }
     if (i + 1 >= argc) throw std::invalid_argument(flag + " needs a value");
     const std::string value = argv[++i];
-    if (flag == "--steps") options.steps = std::stoi(value);
-    else if (flag == "--seed") options.seed = std::stoull(value);
-    else if (flag == "--out") options.out = value;
-    else throw std::invalid_argument("unknown option " + flag + " (see --help)");
+    if (flag == "--steps")
+      options.steps = std::stoi(value);
+    else if (flag == "--seed")
+      options.seed = std::stoull(value);
+    else if (flag == "--out")
+      options.out = value;
+    else
+      throw std::invalid_argument("unknown option " + flag + " (see --help)");
   }
   if (options.steps < 1) throw std::invalid_argument("--steps must be at least 1");
   return options;

@@ -13,8 +13,9 @@ using namespace engine;
 
 int main(int argc, char** argv) try {
   if (argc < 2 || std::string(argv[1]) == "--help") {
-    std::puts("model_summary <architecture> [--input-size N (architecture's)] [--classes K (2)] "
-              "[--no-aux (InceptionV3 without its auxiliary head)]");
+    std::puts(
+        "model_summary <architecture> [--input-size N (architecture's)] [--classes K (2)] "
+        "[--no-aux (InceptionV3 without its auxiliary head)]");
     std::string known;
     for (const auto& architecture : models::architectures()) {
       std::printf("  %-16s input %lld: %s\n", architecture.name,

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "kernels/backend.h"
-#include "tensor/random.h"
+#include "kernels/random_tensors.h"
 
 namespace {
 

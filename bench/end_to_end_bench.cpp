@@ -32,14 +32,14 @@
 #include <cuda_runtime.h>
 #endif
 
+#include "autograd/autograd.h"
+#include "autograd/functions.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/cpu/winograd.h"
+#include "kernels/random_tensors.h"
 #include "models/inference.h"
 #include "models/registry.h"
 #include "optim/sgd.h"
-#include "tensor/autograd.h"
-#include "tensor/functions.h"
-#include "tensor/random.h"
 
 namespace {
 
@@ -70,21 +70,38 @@ Options parse(int argc, char** argv) {
   Options options;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
-    if (flag == "--no-fold") { options.fold = false; continue; }
-    if (flag == "--winograd") { kernels::cpu::set_winograd_enabled(true); continue; }
+    if (flag == "--no-fold") {
+      options.fold = false;
+      continue;
+    }
+    if (flag == "--winograd") {
+      kernels::cpu::set_winograd_enabled(true);
+      continue;
+    }
     if (i + 1 >= argc) throw std::invalid_argument("missing value after " + flag);
     const std::string value = argv[++i];
-    if (flag == "--models") options.models = split(value);
-    else if (flag == "--modes") options.modes = split(value);
-    else if (flag == "--batch") options.batch = std::stoll(value);
-    else if (flag == "--size") options.size = std::stoll(value);
-    else if (flag == "--device") options.device = value;
-    else if (flag == "--dtype") options.dtype = value;
-    else if (flag == "--threads") options.threads = std::stoi(value);
-    else if (flag == "--warmup") options.warmup = std::stoi(value);
-    else if (flag == "--repeats") options.repeats = std::stoi(value);
-    else if (flag == "--min-repeat-ms") options.min_repeat_ms = std::stod(value);
-    else throw std::invalid_argument("unknown option " + flag);
+    if (flag == "--models")
+      options.models = split(value);
+    else if (flag == "--modes")
+      options.modes = split(value);
+    else if (flag == "--batch")
+      options.batch = std::stoll(value);
+    else if (flag == "--size")
+      options.size = std::stoll(value);
+    else if (flag == "--device")
+      options.device = value;
+    else if (flag == "--dtype")
+      options.dtype = value;
+    else if (flag == "--threads")
+      options.threads = std::stoi(value);
+    else if (flag == "--warmup")
+      options.warmup = std::stoi(value);
+    else if (flag == "--repeats")
+      options.repeats = std::stoi(value);
+    else if (flag == "--min-repeat-ms")
+      options.min_repeat_ms = std::stod(value);
+    else
+      throw std::invalid_argument("unknown option " + flag);
   }
   // The engine trains and infers in float32; bfloat16 exists only as a storage dtype so far.
   if (options.dtype != "float32") {
@@ -142,8 +159,8 @@ Timing measure(const Options& options, Device device, const std::function<void()
   }
   std::sort(per_iteration.begin(), per_iteration.end());
   const std::size_t n = per_iteration.size();
-  timing.median_ms = n % 2 == 1 ? per_iteration[n / 2]
-                                : 0.5 * (per_iteration[n / 2 - 1] + per_iteration[n / 2]);
+  timing.median_ms =
+      n % 2 == 1 ? per_iteration[n / 2] : 0.5 * (per_iteration[n / 2 - 1] + per_iteration[n / 2]);
   timing.min_ms = per_iteration.front();
   timing.max_ms = per_iteration.back();
   return timing;
@@ -163,7 +180,8 @@ Timing run_training(const Options& options, models::Model& model, const Tensor& 
                     const Tensor& labels, Device device) {
   model.train();
   std::vector<optim::Parameter> parameters;
-  for (const auto& entry : model.named_parameters()) parameters.push_back({entry.name, *entry.tensor});
+  for (const auto& entry : model.named_parameters())
+    parameters.push_back({entry.name, *entry.tensor});
   optim::SgdOptions sgd;
   sgd.learning_rate = 0.01;
   sgd.momentum = 0.9;
@@ -174,8 +192,8 @@ Timing run_training(const Options& options, models::Model& model, const Tensor& 
     const models::Model::Outputs outputs = model.forward_outputs(images);
     Tensor loss = softmax_cross_entropy(outputs.logits, labels, Tensor(), {});
     if (outputs.auxiliary_logits.defined()) {
-      loss = add(loss, scale(softmax_cross_entropy(outputs.auxiliary_logits, labels, Tensor(), {}),
-                             0.4));
+      loss = add(loss,
+                 scale(softmax_cross_entropy(outputs.auxiliary_logits, labels, Tensor(), {}), 0.4));
     }
     loss.backward();
     optimizer.step();
@@ -199,8 +217,8 @@ void report(const Options& options, const std::string& name, const std::string& 
       name.c_str(), mode.c_str(), options.device.c_str(), static_cast<long long>(batch),
       static_cast<long long>(size), options.dtype.c_str(), timing.median_ms,
       1000.0 * static_cast<double>(batch) / timing.median_ms, timing.min_ms, timing.max_ms,
-      options.repeats, timing.iterations_per_repeat, options.warmup,
-      kernels::cpu::thread_count(), openblas_get_num_threads(), folded ? "true" : "false",
+      options.repeats, timing.iterations_per_repeat, options.warmup, kernels::cpu::thread_count(),
+      openblas_get_num_threads(), folded ? "true" : "false",
       kernels::cpu::winograd_enabled() ? "true" : "false");
   std::fflush(stdout);
 }
@@ -211,8 +229,8 @@ void run_model(const Options& options, const std::string& name, Device device) {
   auto model = build(name, size, device);
   for (const std::string& mode : options.modes) {
     const std::int64_t batch = mode == "latency" ? 1 : options.batch;
-    const Tensor images = random_normal({batch, size, size, 3}, 0.0, 1.0, 7, 0,
-                                        DType::Float32, device);
+    const Tensor images =
+        random_normal({batch, size, size, 3}, 0.0, 1.0, 7, 0, DType::Float32, device);
     if (mode == "train") {
       std::vector<std::int64_t> classes;
       for (std::int64_t n = 0; n < batch; ++n) classes.push_back(n % 2);

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "data/random_streams.h"
-#include "kernels/philox.h"
+#include "util/philox.h"
 
 namespace engine::data {
 

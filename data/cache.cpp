@@ -12,7 +12,7 @@
 
 #include "data/error.h"
 #include "data/file.h"
-#include "tensor/sha256.h"
+#include "util/sha256.h"
 
 namespace engine::data {
 

@@ -21,7 +21,7 @@
 
 #include "data/decode.h"
 #include "data/image.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::data {
 

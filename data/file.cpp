@@ -8,7 +8,7 @@
 #include <system_error>
 
 #include "data/error.h"
-#include "tensor/sha256.h"
+#include "util/sha256.h"
 
 namespace engine::data {
 

@@ -1,5 +1,5 @@
 // The Philox streams the data pipeline draws from, in one place so an auditor can see that no
-// two uses share random numbers. A draw is philox(seed, offset, index) (kernels/philox.h) with
+// two uses share random numbers. A draw is philox(seed, offset, index) (util/philox.h) with
 //   offset = data_domain | epoch << 8 | purpose
 // and index the sample's position in the dataset (or the step of a shuffle). The domain tag in
 // the top 16 bits keeps these offsets apart from the small stream numbers used for weight
@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "kernels/philox.h"
+#include "util/philox.h"
 
 namespace engine::data::streams {
 

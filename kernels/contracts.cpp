@@ -36,8 +36,8 @@ void rank(const char* op, const char* name, const Tensor& tensor, std::size_t ex
 void shape(const char* op, const char* name, const Tensor& tensor, const Shape& expected) {
   defined(op, name, tensor);
   if (tensor.shape() != expected) {
-    fail(op, std::string(name) + " must be " + to_string(expected) + ", got " +
-                 tensor.description());
+    fail(op,
+         std::string(name) + " must be " + to_string(expected) + ", got " + tensor.description());
   }
 }
 
@@ -54,8 +54,8 @@ void alike(const char* op, std::initializer_list<std::pair<const char*, const Te
       continue;
     }
     if (tensor->device() != first->device() || tensor->dtype() != first->dtype()) {
-      fail(op, std::string(name) + " is " + tensor->description() + " but " + first_name +
-                   " is " + first->description());
+      fail(op, std::string(name) + " is " + tensor->description() + " but " + first_name + " is " +
+                   first->description());
     }
   }
 }
@@ -275,8 +275,8 @@ void linear_grad_weight(const Tensor& grad_y, const Tensor& x, Tensor& grad_weig
 }
 
 namespace {
-void batch_norm_parameters(const char* op, const Tensor& x, const Tensor& gamma,
-                           const Tensor& beta, const BatchNormConfig& config) {
+void batch_norm_parameters(const char* op, const Tensor& x, const Tensor& gamma, const Tensor& beta,
+                           const BatchNormConfig& config) {
   nhwc(op, "x", x);
   const std::int64_t channels = x.size(3);
   per_channel(op, "gamma", gamma, channels);
@@ -303,8 +303,12 @@ void batch_norm_train_forward(const Tensor& x, const Tensor& gamma, const Tensor
   if (channels == 0 || x.numel() / channels < 2) {
     fail(op, "training needs more than one value per channel, got " + x.description());
   }
-  alike(op, {{"x", &x}, {"running_mean", &running_mean}, {"running_var", &running_var},
-             {"y", &y}, {"saved_mean", &saved_mean}, {"saved_invstd", &saved_invstd}});
+  alike(op, {{"x", &x},
+             {"running_mean", &running_mean},
+             {"running_var", &running_var},
+             {"y", &y},
+             {"saved_mean", &saved_mean},
+             {"saved_invstd", &saved_invstd}});
 }
 
 void batch_norm_eval_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta,
@@ -317,8 +321,11 @@ void batch_norm_eval_forward(const Tensor& x, const Tensor& gamma, const Tensor&
   per_channel(op, "running_var", running_var, channels);
   per_channel(op, "saved_invstd", saved_invstd, channels);
   same_shape(op, "y", y, "x", x);
-  alike(op, {{"x", &x}, {"running_mean", &running_mean}, {"running_var", &running_var},
-             {"y", &y}, {"saved_invstd", &saved_invstd}});
+  alike(op, {{"x", &x},
+             {"running_mean", &running_mean},
+             {"running_var", &running_var},
+             {"y", &y},
+             {"saved_invstd", &saved_invstd}});
 }
 
 void batch_norm_backward(const Tensor& grad_y, const Tensor& x, const Tensor& gamma,
@@ -336,8 +343,13 @@ void batch_norm_backward(const Tensor& grad_y, const Tensor& x, const Tensor& ga
                                      {"grad_beta", &grad_beta}}) {
     per_channel(op, name, *tensor, channels);
   }
-  alike(op, {{"x", &x}, {"grad_y", &grad_y}, {"grad_x", &grad_x}, {"gamma", &gamma},
-             {"mean", &mean}, {"invstd", &invstd}, {"grad_gamma", &grad_gamma},
+  alike(op, {{"x", &x},
+             {"grad_y", &grad_y},
+             {"grad_x", &grad_x},
+             {"gamma", &gamma},
+             {"mean", &mean},
+             {"invstd", &invstd},
+             {"grad_gamma", &grad_gamma},
              {"grad_beta", &grad_beta}});
 }
 
@@ -505,8 +517,8 @@ void sgd_step(Tensor& parameter, const Tensor& grad, Tensor& momentum_buffer,
     fail("sgd_step", "Nesterov momentum needs momentum > 0 and dampening 0");
   }
   if (config.step < 1) fail("sgd_step", "step counts from 1");
-  alike("sgd_step", {{"parameter", &parameter}, {"grad", &grad},
-                     {"momentum_buffer", &momentum_buffer}});
+  alike("sgd_step",
+        {{"parameter", &parameter}, {"grad", &grad}, {"momentum_buffer", &momentum_buffer}});
 }
 
 void adamw_step(Tensor& parameter, const Tensor& grad, Tensor& exp_avg, Tensor& exp_avg_sq,
@@ -519,7 +531,9 @@ void adamw_step(Tensor& parameter, const Tensor& grad, Tensor& exp_avg, Tensor& 
   if (!(config.beta1 >= 0.0 && config.beta1 < 1.0 && config.beta2 >= 0.0 && config.beta2 < 1.0)) {
     fail("adamw_step", "betas must be in [0, 1)");
   }
-  alike("adamw_step", {{"parameter", &parameter}, {"grad", &grad}, {"exp_avg", &exp_avg},
+  alike("adamw_step", {{"parameter", &parameter},
+                       {"grad", &grad},
+                       {"exp_avg", &exp_avg},
                        {"exp_avg_sq", &exp_avg_sq}});
 }
 

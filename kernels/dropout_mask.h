@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "kernels/philox.h"
+#include "util/philox.h"
 
 namespace engine::random {
 

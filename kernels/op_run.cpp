@@ -47,15 +47,24 @@ std::string checksum(const Tensor& tensor) {
   double sum = 0.0;
   const auto count = static_cast<std::size_t>(host.numel());
   switch (host.dtype()) {
-    case DType::Float32: for (std::size_t i = 0; i < count; ++i) sum += host.data<float>()[i]; break;
-    case DType::Float64: for (std::size_t i = 0; i < count; ++i) sum += host.data<double>()[i]; break;
+    case DType::Float32:
+      for (std::size_t i = 0; i < count; ++i) sum += host.data<float>()[i];
+      break;
+    case DType::Float64:
+      for (std::size_t i = 0; i < count; ++i) sum += host.data<double>()[i];
+      break;
     case DType::BFloat16:
       for (std::size_t i = 0; i < count; ++i) sum += to_float(host.data<BFloat16>()[i]);
       break;
-    case DType::UInt8: for (std::size_t i = 0; i < count; ++i) sum += host.data<std::uint8_t>()[i]; break;
-    case DType::Int32: for (std::size_t i = 0; i < count; ++i) sum += host.data<std::int32_t>()[i]; break;
+    case DType::UInt8:
+      for (std::size_t i = 0; i < count; ++i) sum += host.data<std::uint8_t>()[i];
+      break;
+    case DType::Int32:
+      for (std::size_t i = 0; i < count; ++i) sum += host.data<std::int32_t>()[i];
+      break;
     case DType::Int64:
-      for (std::size_t i = 0; i < count; ++i) sum += static_cast<double>(host.data<std::int64_t>()[i]);
+      for (std::size_t i = 0; i < count; ++i)
+        sum += static_cast<double>(host.data<std::int64_t>()[i]);
       break;
   }
   std::uint64_t hash = 1469598103934665603ull;
@@ -78,8 +87,8 @@ std::string describe_list(const std::vector<const Tensor*>& tensors, bool with_c
       text += "null";
       continue;
     }
-    text += "{\"dtype\":" + quote(name_of(tensor.dtype())) + ",\"shape\":" +
-            to_string(tensor.shape());
+    text +=
+        "{\"dtype\":" + quote(name_of(tensor.dtype())) + ",\"shape\":" + to_string(tensor.shape());
     if (with_checksum) text += ",\"checksum\":" + checksum(tensor);
     text += "}";
   }
@@ -125,7 +134,7 @@ std::vector<const Tensor*> pointers_to(const std::vector<Tensor>& tensors) {
 OpRun::OpRun(Op op, std::vector<const Tensor*> inputs, std::vector<const Tensor*> outputs)
     : op_(op), tracing_(trace_active()) {
   const Device device = device_of(inputs, outputs);
-  backend_ = device.is_cuda()       ? Backend::cuda
+  backend_ = device.is_cuda()        ? Backend::cuda
              : use_reference_kernels ? Backend::cpu_reference
                                      : Backend::cpu;
   call_counters()[static_cast<std::size_t>(op)].fetch_add(1, std::memory_order_relaxed);
@@ -143,13 +152,16 @@ void OpRun::finish() {
   const double microseconds =
       std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start_).count();
   write_trace_line(TraceLine{op_table[static_cast<std::size_t>(op_)].name, backend_name(backend_),
-                             inputs_, outputs_, microseconds});
+                             trace_module(), parameters_, inputs_, outputs_, microseconds});
 }
 
 std::string format_trace_line(const TraceLine& line, std::uint64_t sequence,
                               const std::vector<std::pair<std::string, std::string>>& notes) {
+  Json parameters = Json::object();
+  for (const auto& [name, value] : line.parameters) parameters.set(name, value);
   std::string text = "{\"sequence\":" + std::to_string(sequence) + ",\"op\":" + quote(line.op) +
-                     ",\"backend\":" + quote(line.backend) +
+                     ",\"backend\":" + quote(line.backend) + ",\"module\":" + quote(line.module) +
+                     ",\"parameters\":" + parameters.dump() +
                      ",\"inputs\":" + describe_list(line.inputs, false) +
                      ",\"outputs\":" + describe_list(line.outputs, true);
   char time_text[48];

@@ -1,12 +1,16 @@
 // OpRun: what dispatch.cpp does around every backend call: pick the backend from the tensors'
-// device, count the call, and write the trace line when tracing is on.
+// device, count the call, and write the trace line when tracing is on (with the op's parameters
+// and the module running it, kernels/trace.h).
 #pragma once
 
 #include <chrono>
 #include <initializer_list>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/ops.h"
+#include "kernels/parameter_trace.h"
 
 namespace engine::kernels {
 
@@ -17,6 +21,11 @@ class OpRun {
  public:
   OpRun(Op op, std::vector<const Tensor*> inputs, std::vector<const Tensor*> outputs);
   Backend backend() const { return backend_; }
+  // Records a parameter of the op for its trace line (nothing is done when not tracing).
+  template <typename Value>
+  void parameter(const char* name, const Value& value) {
+    if (tracing_) parameters_.emplace_back(name, trace_json(value));
+  }
   // Called after the backend returned normally; writes the trace line if tracing.
   void finish();
 
@@ -26,6 +35,7 @@ class OpRun {
   bool tracing_;
   std::vector<const Tensor*> inputs_;
   std::vector<const Tensor*> outputs_;
+  std::vector<std::pair<std::string, Json>> parameters_;
   std::chrono::steady_clock::time_point start_;
 };
 

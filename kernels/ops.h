@@ -34,9 +34,9 @@ inline constexpr OpInfo op_table[] = {
 #undef ENGINE_OP
 };
 inline constexpr std::size_t op_count = sizeof(op_table) / sizeof(op_table[0]);
-// Changing ops.def changes this number on purpose: update docs/OPS.md, the CPU and CUDA
-// backends and the no_cuda stubs together, then this count.
-static_assert(op_count == 41, "ops.def changed: keep docs/OPS.md and both backends in step");
+// The generated dispatch.cpp checks this count against the ops it was generated for
+// (kernels/generate/generate_seam.cpp), and tests/tensor/trace_test.cpp against the number of
+// ops the tests expect: a change to ops.def is a deliberate one.
 
 const char* category_name(OpCategory category);
 

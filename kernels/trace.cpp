@@ -25,6 +25,7 @@ TraceState& state() {
 }
 
 thread_local std::vector<std::pair<std::string, std::string>> current_notes;
+thread_local std::string current_module;
 
 void open_locked(TraceState& trace, const std::string& path) {
   if (trace.file != nullptr) std::fclose(trace.file);
@@ -70,6 +71,25 @@ void annotate_current_op(const std::string& key, const std::string& value) {
 }
 
 void clear_current_notes() { current_notes.clear(); }
+
+TraceScope::TraceScope(std::string module) : previous_(std::move(current_module)) {
+  current_module = std::move(module);
+}
+
+TraceScope::~TraceScope() { current_module = std::move(previous_); }
+
+const std::string& trace_module() { return current_module; }
+
+void trace_skipped_op(const char* op, std::vector<const Tensor*> inputs,
+                      std::vector<const Tensor*> outputs,
+                      const std::vector<std::pair<std::string, Json>>& parameters,
+                      const std::string& reason) {
+  if (!trace_active()) return;
+  clear_current_notes();
+  current_notes.emplace_back("skipped", reason);
+  write_trace_line(TraceLine{op, "skipped", current_module, parameters, std::move(inputs),
+                             std::move(outputs), 0.0});
+}
 
 void write_trace_line(const TraceLine& line) {
   TraceState& trace = state();

@@ -12,6 +12,8 @@ namespace engine::kernels {
 struct TraceLine {
   const char* op;
   const char* backend;
+  const std::string& module;  // kernels::trace_module() when the op ran
+  const std::vector<std::pair<std::string, Json>>& parameters;
   std::vector<const Tensor*> inputs;
   std::vector<const Tensor*> outputs;
   double microseconds;

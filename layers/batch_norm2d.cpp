@@ -1,10 +1,12 @@
 #include "layers/batch_norm2d.h"
 
+#include <optional>
 #include <stdexcept>
 
-#include "tensor/autograd.h"
+#include "autograd/autograd.h"
+#include "autograd/functions.h"
+#include "autograd/inference_mode.h"
 #include "layers/forward_recorder.h"
-#include "tensor/functions.h"
 
 namespace engine::layers {
 
@@ -30,8 +32,10 @@ void BatchNorm2d::set_momentum(double momentum) {
   config_.momentum = momentum;
 }
 
-Tensor BatchNorm2d::forward(const Tensor& x) {
+Tensor BatchNorm2d::compute(const Tensor& x) {
   if (training()) num_batches_tracked.data<std::int64_t>()[0] += 1;
+  std::optional<InferenceModeGuard> inference;
+  if (folded_) inference.emplace();
   Tensor y = batch_norm2d(x, weight, bias, running_mean, running_var, training(), config_);
   record_output(*this, x, y);
   return y;

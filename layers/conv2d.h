@@ -11,7 +11,7 @@ class Conv2d final : public Module {
  public:
   Conv2d(std::int64_t in_channels, std::int64_t out_channels, kernels::Conv2dGeometry geometry,
          bool with_bias);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
 
   const kernels::Conv2dGeometry& geometry() const { return geometry_; }
   std::int64_t in_channels() const { return in_channels_; }

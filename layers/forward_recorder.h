@@ -12,7 +12,7 @@ namespace engine::layers {
 
 struct RecordedOutput {
   const Module* module;
-  Shape input;   // of the first input
+  Shape input;  // of the first input
   Shape output;
 };
 

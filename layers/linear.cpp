@@ -1,7 +1,7 @@
 #include "layers/linear.h"
 
+#include "autograd/functions.h"
 #include "layers/forward_recorder.h"
-#include "tensor/functions.h"
 
 namespace engine::layers {
 
@@ -15,7 +15,7 @@ Linear::Linear(std::int64_t in_features, std::int64_t out_features, bool with_bi
   }
 }
 
-Tensor Linear::forward(const Tensor& x) {
+Tensor Linear::compute(const Tensor& x) {
   Tensor y = linear(x, weight, bias);
   record_output(*this, x, y);
   return y;

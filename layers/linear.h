@@ -8,7 +8,7 @@ namespace engine::layers {
 class Linear final : public Module {
  public:
   Linear(std::int64_t in_features, std::int64_t out_features, bool with_bias = true);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
   std::int64_t in_features() const { return weight.size(1); }
   std::int64_t out_features() const { return weight.size(0); }
 

@@ -2,7 +2,24 @@
 
 #include <stdexcept>
 
+#include "kernels/trace.h"
+
 namespace engine::layers {
+
+Tensor Module::forward(const Tensor& x) {
+  if (!kernels::trace_active()) return compute(x);
+  kernels::TraceScope scope(path());
+  return compute(x);
+}
+
+std::string Module::path() const {
+  std::string result = name_;
+  for (const Module* ancestor = parent_; ancestor != nullptr && ancestor->parent_ != nullptr;
+       ancestor = ancestor->parent_) {
+    result = ancestor->name_ + "." + result;
+  }
+  return result;
+}
 
 void Module::train(bool training) {
   training_ = training;
@@ -103,8 +120,8 @@ Module& Module::submodule(const std::string& path) {
       if (name == part) next = child;
     }
     if (next == nullptr) {
-      throw std::invalid_argument("no submodule '" + path + "' in " + type_name_ + " (stopped at '" +
-                                  part + "')");
+      throw std::invalid_argument("no submodule '" + path + "' in " + type_name_ +
+                                  " (stopped at '" + part + "')");
     }
     current = next;
     if (dot == std::string::npos) break;

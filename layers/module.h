@@ -28,7 +28,9 @@ class Module {
   Module(const Module&) = delete;
   Module& operator=(const Module&) = delete;
 
-  virtual Tensor forward(const Tensor& x) = 0;
+  // Runs the module's forward pass (compute()). While tracing, the ops it runs are named with the
+  // module's path (kernels/trace.h), and so are their backward ops.
+  Tensor forward(const Tensor& x);
 
   void train(bool training = true);  // this module and every descendant
   void eval() { train(false); }
@@ -55,16 +57,25 @@ class Module {
   Module& submodule(const std::string& path);
   // Every descendant with its dotted path, this module first (path ""), depth first.
   std::vector<std::pair<std::string, Module*>> named_modules();
+  // This module's dotted path from the root of its tree ("layer1.0.bn2"; "" for the root), the
+  // prefix of its state_dict names.
+  std::string path() const;
 
  protected:
+  // The forward pass itself; forward() is what callers call.
+  virtual Tensor compute(const Tensor& x) = 0;
+
   // Register members in the order torchvision creates them: the state_dict order follows.
   void register_parameter(std::string name, Tensor& tensor);
   // A host buffer stays on the CPU when the module moves (a step counter the host increments).
   enum class Placement { with_module, host };
-  void register_buffer(std::string name, Tensor& tensor, Placement placement = Placement::with_module);
+  void register_buffer(std::string name, Tensor& tensor,
+                       Placement placement = Placement::with_module);
   template <typename ModuleType>
   ModuleType& register_module(std::string name, std::unique_ptr<ModuleType> child) {
     ModuleType& reference = *child;
+    child->parent_ = this;
+    child->name_ = name;
     child_views_.emplace_back(name, child.get());
     children_.push_back(std::move(child));
     return reference;
@@ -81,6 +92,8 @@ class Module {
                std::vector<NamedTensor>& out) const;
 
   std::string type_name_;
+  const Module* parent_ = nullptr;  // set when registered as a child
+  std::string name_;                // the name it was registered under
   bool training_ = true;
   std::vector<Entry> entries_;
   std::vector<std::unique_ptr<Module>> children_;

@@ -1,6 +1,6 @@
 #include "layers/random_state.h"
 
-#include "kernels/philox.h"
+#include "util/philox.h"
 
 namespace engine::layers {
 

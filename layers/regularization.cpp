@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "tensor/functions.h"
+#include "autograd/functions.h"
 
 namespace engine::layers {
 
@@ -20,17 +20,16 @@ Dropout::Dropout(double p, std::shared_ptr<RandomState> random)
   check_probability("Dropout", p);
 }
 
-Tensor Dropout::forward(const Tensor& x) {
+Tensor Dropout::compute(const Tensor& x) {
   return dropout(x, p_, random_->stream(layer_), training());
 }
 
 StochasticDepth::StochasticDepth(double p, std::shared_ptr<RandomState> random)
-    : Module("StochasticDepth"), p_(p), random_(std::move(random)),
-      layer_(random_->next_layer()) {
+    : Module("StochasticDepth"), p_(p), random_(std::move(random)), layer_(random_->next_layer()) {
   check_probability("StochasticDepth", p);
 }
 
-Tensor StochasticDepth::forward(const Tensor& x) {
+Tensor StochasticDepth::compute(const Tensor& x) {
   return drop_path(x, p_, random_->stream(layer_), training());
 }
 

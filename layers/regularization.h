@@ -12,7 +12,7 @@ namespace engine::layers {
 class Dropout final : public Module {
  public:
   Dropout(double p, std::shared_ptr<RandomState> random);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
   double p() const { return p_; }
 
  private:
@@ -25,7 +25,7 @@ class Dropout final : public Module {
 class StochasticDepth final : public Module {
  public:
   StochasticDepth(double p, std::shared_ptr<RandomState> random);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
   double p() const { return p_; }
 
  private:

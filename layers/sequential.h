@@ -15,7 +15,7 @@ class Sequential final : public Module {
     ModuleType& reference = register_module(std::to_string(children().size()), std::move(child));
     return reference;
   }
-  Tensor forward(const Tensor& x) override {
+  Tensor compute(const Tensor& x) override {
     Tensor y = x;
     for (const auto& [name, child] : children()) y = child->forward(y);
     return y;

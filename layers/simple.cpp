@@ -1,7 +1,7 @@
 #include "layers/simple.h"
 
+#include "autograd/functions.h"
 #include "layers/forward_recorder.h"
-#include "tensor/functions.h"
 
 namespace engine::layers {
 
@@ -41,7 +41,7 @@ kernels::Pool2dGeometry pool_geometry(std::int64_t kernel, std::int64_t stride,
 MaxPool2d::MaxPool2d(std::int64_t kernel, std::int64_t stride, std::int64_t padding)
     : Module("MaxPool2d"), geometry_(pool_geometry(kernel, stride, padding)) {}
 
-Tensor MaxPool2d::forward(const Tensor& x) {
+Tensor MaxPool2d::compute(const Tensor& x) {
   Tensor y = max_pool2d(x, geometry_);
   record_output(*this, x, y);
   return y;
@@ -51,13 +51,13 @@ AvgPool2d::AvgPool2d(std::int64_t kernel, std::int64_t stride, std::int64_t padd
                      bool count_include_pad)
     : Module("AvgPool2d"), geometry_(pool_geometry(kernel, stride, padding, count_include_pad)) {}
 
-Tensor AvgPool2d::forward(const Tensor& x) {
+Tensor AvgPool2d::compute(const Tensor& x) {
   Tensor y = avg_pool2d(x, geometry_);
   record_output(*this, x, y);
   return y;
 }
 
-Tensor GlobalAvgPool::forward(const Tensor& x) {
+Tensor GlobalAvgPool::compute(const Tensor& x) {
   Tensor y = global_avg_pool(x);
   record_output(*this, x, y);
   return y;

@@ -13,7 +13,7 @@ const char* name_of(Activation activation);
 class ActivationLayer final : public Module {
  public:
   explicit ActivationLayer(Activation activation);
-  Tensor forward(const Tensor& x) override { return apply(activation_, x); }
+  Tensor compute(const Tensor& x) override { return apply(activation_, x); }
   Activation activation() const { return activation_; }
 
  private:
@@ -23,7 +23,7 @@ class ActivationLayer final : public Module {
 class MaxPool2d final : public Module {
  public:
   MaxPool2d(std::int64_t kernel, std::int64_t stride, std::int64_t padding = 0);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
   const kernels::Pool2dGeometry& geometry() const { return geometry_; }
 
  private:
@@ -34,7 +34,7 @@ class AvgPool2d final : public Module {
  public:
   AvgPool2d(std::int64_t kernel, std::int64_t stride, std::int64_t padding = 0,
             bool count_include_pad = true);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
   const kernels::Pool2dGeometry& geometry() const { return geometry_; }
 
  private:
@@ -45,13 +45,13 @@ class AvgPool2d final : public Module {
 class GlobalAvgPool final : public Module {
  public:
   GlobalAvgPool() : Module("GlobalAvgPool") {}
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
 };
 
 class Identity final : public Module {
  public:
   Identity() : Module("Identity") {}
-  Tensor forward(const Tensor& x) override { return x; }
+  Tensor compute(const Tensor& x) override { return x; }
 };
 
 kernels::Pool2dGeometry pool_geometry(std::int64_t kernel, std::int64_t stride,

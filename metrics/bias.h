@@ -19,7 +19,7 @@
 
 #include "metrics/confusion.h"
 #include "metrics/intervals.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::metrics {
 

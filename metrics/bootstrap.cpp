@@ -4,10 +4,10 @@
 #include <cmath>
 #include <string>
 
-#include "kernels/philox.h"
 #include "metrics/confusion.h"
 #include "metrics/error.h"
 #include "metrics/roc.h"
+#include "util/philox.h"
 
 namespace engine::metrics {
 

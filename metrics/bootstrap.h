@@ -3,7 +3,7 @@
 //
 // Stratified: each replicate draws, with replacement, as many cases from each true class as the
 // sample has, so every replicate keeps the sample's class counts (and AUC stays defined).
-// Random draws: Philox4x32-10 (kernels/philox.h). Case j of replicate r (j counts class 0's draws
+// Random draws: Philox4x32-10 (util/philox.h). Case j of replicate r (j counts class 0's draws
 // first, then class 1's) draws 64 bits from draw(seed, bootstrap_domain | r, j) and maps them to
 // an index below the class size by multiply-and-shift (Lemire 2019). A replicate is therefore a
 // pure function of (seed, r): the interval is reproducible from the recorded seed alone, on any
@@ -21,7 +21,7 @@
 
 #include "metrics/classes.h"
 #include "metrics/intervals.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::metrics {
 

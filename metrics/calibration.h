@@ -39,7 +39,7 @@
 #include <vector>
 
 #include "metrics/ratio.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::metrics {
 

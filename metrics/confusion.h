@@ -24,7 +24,7 @@
 
 #include "metrics/classes.h"
 #include "metrics/ratio.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::metrics {
 

@@ -22,7 +22,7 @@
 #include "metrics/calibration.h"
 #include "metrics/classes.h"
 #include "metrics/undetermined.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::metrics {
 

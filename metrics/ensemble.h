@@ -43,7 +43,7 @@
 
 #include "metrics/calibration.h"
 #include "metrics/undetermined.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::metrics {
 

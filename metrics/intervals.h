@@ -22,7 +22,7 @@
 #include <string>
 
 #include "metrics/ratio.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::metrics {
 

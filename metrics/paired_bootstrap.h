@@ -21,7 +21,7 @@
 
 #include "metrics/bootstrap.h"
 #include "metrics/classes.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::metrics {
 

@@ -35,7 +35,7 @@
 #include "metrics/delong.h"
 #include "metrics/mcnemar.h"
 #include "metrics/paired_bootstrap.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::metrics {
 

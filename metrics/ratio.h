@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::metrics {
 

@@ -21,7 +21,7 @@
 #include "metrics/confusion.h"
 #include "metrics/intervals.h"
 #include "metrics/roc.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::metrics {
 

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "metrics/classes.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::metrics {
 

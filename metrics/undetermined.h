@@ -22,7 +22,7 @@
 #include "metrics/classes.h"
 #include "metrics/intervals.h"
 #include "metrics/ratio.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::metrics {
 

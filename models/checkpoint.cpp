@@ -5,8 +5,8 @@
 #include <stdexcept>
 
 #include "models/registry.h"
+#include "models/safetensors.h"
 #include "models/weights.h"
-#include "tensor/safetensors.h"
 
 namespace engine::models {
 

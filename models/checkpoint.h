@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "models/model.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::models {
 
@@ -29,11 +29,11 @@ struct CheckpointInfo {
   ModelOptions options;                  // classes, seed, auxiliary head, dropout settings
   std::vector<std::string> class_names;  // in class-index order, e.g. {"female", "male"}
   std::int64_t input_size = 0;
-  Json preprocessing = Json::object();   // how images must be prepared (set by the data code)
-  Json training = Json::object();        // the training configuration that produced it
-  Json calibration = nullptr;            // temperature, undetermined threshold (train_app)
-  Json provenance = Json::object();      // run, data hashes, metrics, initial weights
-  std::string engine_version;            // filled by save_checkpoint
+  Json preprocessing = Json::object();  // how images must be prepared (set by the data code)
+  Json training = Json::object();       // the training configuration that produced it
+  Json calibration = nullptr;           // temperature, undetermined threshold (train_app)
+  Json provenance = Json::object();     // run, data hashes, metrics, initial weights
+  std::string engine_version;           // filled by save_checkpoint
 };
 
 // Training-state tensors are saved under this prefix beside the model's own.
@@ -65,8 +65,8 @@ CheckpointContents parse_checkpoint(const std::vector<std::uint8_t>& bytes,
 
 struct LoadedCheckpoint {
   CheckpointInfo info;
-  std::unique_ptr<Model> model;  // built from the registry, weights loaded, on the device asked
-  std::string tensor_sha256;     // verified
+  std::unique_ptr<Model> model;   // built from the registry, weights loaded, on the device asked
+  std::string tensor_sha256;      // verified
   std::string checkpoint_sha256;  // verified: metadata and tensors
   std::optional<TrainingState> training_state;
 };

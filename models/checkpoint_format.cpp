@@ -5,8 +5,8 @@
 #include <stdexcept>
 
 #include "models/checkpoint.h"
-#include "tensor/safetensors.h"
-#include "tensor/sha256.h"
+#include "models/safetensors.h"
+#include "util/sha256.h"
 
 namespace engine::models {
 

@@ -2,12 +2,12 @@
 
 #include <cmath>
 
+#include "autograd/functions.h"
 #include "layers/batch_norm2d.h"
 #include "layers/blocks/efficientnet_blocks.h"
 #include "layers/conv2d.h"
 #include "layers/simple.h"
 #include "models/initialization.h"
-#include "tensor/functions.h"
 
 namespace engine::models {
 
@@ -19,9 +19,9 @@ struct Stage {
   std::int64_t kernel, stride, in_channels, out_channels;
   int blocks;
 };
-constexpr Stage stages[] = {{1, 3, 1, 32, 16, 1},  {6, 3, 2, 16, 24, 2},  {6, 5, 2, 24, 40, 2},
-                            {6, 3, 2, 40, 80, 3},  {6, 5, 1, 80, 112, 3}, {6, 5, 2, 112, 192, 4},
-                            {6, 3, 1, 192, 320, 1}};
+constexpr Stage block_stages[] = {
+    {1, 3, 1, 32, 16, 1},  {6, 3, 2, 16, 24, 2},   {6, 5, 2, 24, 40, 2},  {6, 3, 2, 40, 80, 3},
+    {6, 5, 1, 80, 112, 3}, {6, 5, 2, 112, 192, 4}, {6, 3, 1, 192, 320, 1}};
 
 }  // namespace
 
@@ -30,16 +30,15 @@ EfficientNetB0::EfficientNetB0(const ModelOptions& options)
   auto features = std::make_unique<layers::Sequential>();
   features->append(layers::conv_norm_activation(3, 32, 3, 2, 1, layers::Activation::silu));
   int total_blocks = 0;
-  for (const Stage& stage : stages) total_blocks += stage.blocks;
+  for (const Stage& stage : block_stages) total_blocks += stage.blocks;
   const double final_probability = options.stochastic_depth < 0 ? 0.2 : options.stochastic_depth;
   int block_index = 0;
-  for (const Stage& stage : stages) {
+  for (const Stage& stage : block_stages) {
     auto sequence = std::make_unique<layers::Sequential>();
     for (int i = 0; i < stage.blocks; ++i) {
-      const layers::MBConvSettings settings{stage.expand_ratio, stage.kernel,
-                                            i == 0 ? stage.stride : 1,
-                                            i == 0 ? stage.in_channels : stage.out_channels,
-                                            stage.out_channels};
+      const layers::MBConvSettings settings{
+          stage.expand_ratio, stage.kernel, i == 0 ? stage.stride : 1,
+          i == 0 ? stage.in_channels : stage.out_channels, stage.out_channels};
       const double probability = final_probability * block_index / total_blocks;
       sequence->append(std::make_unique<layers::MBConv>(settings, probability, random_state()));
       ++block_index;
@@ -50,18 +49,19 @@ EfficientNetB0::EfficientNetB0(const ModelOptions& options)
   features_ = &register_module("features", std::move(features));
   avgpool_ = &register_module("avgpool", std::make_unique<layers::GlobalAvgPool>());
   auto classifier = std::make_unique<layers::Sequential>();
-  dropout_ = &classifier->append(std::make_unique<layers::Dropout>(
-      options.dropout < 0 ? 0.2 : options.dropout, random_state()));
-  classifier_ = &classifier->append(std::make_unique<layers::Linear>(1280, options.classes));
-  register_module("classifier", std::move(classifier));
+  classifier->append(std::make_unique<layers::Dropout>(options.dropout < 0 ? 0.2 : options.dropout,
+                                                       random_state()));
+  classifier->append(std::make_unique<layers::Linear>(1280, options.classes));
+  classifier_ = &register_module("classifier", std::move(classifier));
   initialize(options.seed);
 }
 
-Model::Outputs EfficientNetB0::forward_outputs(const Tensor& images) {
-  Outputs outputs;
-  outputs.features = features_->forward(images);
-  outputs.logits = classifier_->forward(dropout_->forward(avgpool_->forward(outputs.features)));
-  return outputs;
+std::vector<ModelStage> EfficientNetB0::stages() {
+  std::vector<ModelStage> result;
+  for (const auto& [name, block] : features_->children()) result.push_back(stage_of(*block));
+  result.push_back(stage_of(*avgpool_));
+  result.push_back(stage_of(*classifier_));
+  return result;
 }
 
 void EfficientNetB0::initialize(std::uint64_t seed) {

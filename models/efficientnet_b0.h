@@ -16,16 +16,18 @@ class EfficientNetB0 final : public Model {
  public:
   explicit EfficientNetB0(const ModelOptions& options);
 
-  Outputs forward_outputs(const Tensor& images) override;
+  Outputs forward_outputs(const Tensor& images) override { return run_stages(images); }
+  // features.0 .. features.8 one by one (features.8 is the feature map), avgpool, classifier
+  // (dropout, then the linear layer).
+  std::vector<ModelStage> stages() override;
   std::vector<std::string> head_prefixes() const override { return {"classifier.1."}; }
   std::string feature_layer() const override { return "features.8"; }
   void initialize(std::uint64_t seed) override;
 
  private:
   layers::Sequential* features_;
-  layers::Dropout* dropout_;
   layers::GlobalAvgPool* avgpool_;
-  layers::Linear* classifier_;
+  layers::Sequential* classifier_;  // dropout, linear
 };
 
 }  // namespace engine::models

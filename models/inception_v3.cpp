@@ -1,8 +1,8 @@
 #include "models/inception_v3.h"
 
+#include "autograd/functions.h"
 #include "layers/simple.h"
 #include "models/initialization.h"
-#include "tensor/functions.h"
 
 namespace engine::models {
 
@@ -37,16 +37,16 @@ InceptionV3::InceptionV3(const ModelOptions& options) : Model("inception_v3", op
   mixed(mixed_6_, "Mixed_6d", std::make_unique<layers::InceptionC>(768, 160));
   mixed(mixed_6_, "Mixed_6e", std::make_unique<layers::InceptionC>(768, 192));
   if (options.auxiliary_head) {
-    auxiliary_ = &register_module("AuxLogits",
-                                  std::make_unique<layers::InceptionAux>(768, options.classes));
+    auxiliary_ =
+        &register_module("AuxLogits", std::make_unique<layers::InceptionAux>(768, options.classes));
   }
   mixed(mixed_7_, "Mixed_7a", std::make_unique<layers::InceptionD>(768));
   mixed(mixed_7_, "Mixed_7b", std::make_unique<layers::InceptionE>(1280));
   mixed(mixed_7_, "Mixed_7c", std::make_unique<layers::InceptionE>(2048));
   avgpool_ = &register_module("avgpool", std::make_unique<layers::GlobalAvgPool>());
-  dropout_ = &register_module(
-      "dropout", std::make_unique<layers::Dropout>(options.dropout < 0 ? 0.5 : options.dropout,
-                                                   random_state()));
+  dropout_ =
+      &register_module("dropout", std::make_unique<layers::Dropout>(
+                                      options.dropout < 0 ? 0.5 : options.dropout, random_state()));
   fc_ = &register_module("fc", std::make_unique<layers::Linear>(2048, options.classes));
   initialize(options.seed);
 }
@@ -56,16 +56,24 @@ std::vector<std::string> InceptionV3::head_prefixes() const {
   return {"fc."};
 }
 
+std::vector<ModelStage> InceptionV3::stages() {
+  std::vector<ModelStage> result;
+  for (const auto* list : {&stem_, &mixed_6_, &mixed_7_}) {
+    for (layers::Module* module : *list) result.push_back(stage_of(*module));
+  }
+  for (layers::Module* module : std::initializer_list<layers::Module*>{avgpool_, dropout_, fc_}) {
+    result.push_back(stage_of(*module));
+  }
+  return result;
+}
+
 Model::Outputs InceptionV3::forward_outputs(const Tensor& images) {
-  Tensor x = images;
-  for (layers::Module* module : stem_) x = module->forward(x);
-  for (layers::Module* module : mixed_6_) x = module->forward(x);
-  Outputs outputs;
-  if (auxiliary_ != nullptr && training()) outputs.auxiliary_logits = auxiliary_->forward(x);
-  for (layers::Module* module : mixed_7_) x = module->forward(x);
-  outputs.features = x;
-  outputs.logits = fc_->forward(dropout_->forward(avgpool_->forward(x)));
-  return outputs;
+  const std::string branch = mixed_6_.back()->path();  // Mixed_6e
+  return run_stages(images, [&](const std::string& stage, const Tensor& output, Outputs& outputs) {
+    if (stage == branch && auxiliary_ != nullptr && training()) {
+      outputs.auxiliary_logits = auxiliary_->forward(output);
+    }
+  });
 }
 
 void InceptionV3::initialize(std::uint64_t seed) {

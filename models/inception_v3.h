@@ -15,16 +15,20 @@ class InceptionV3 final : public Model {
  public:
   explicit InceptionV3(const ModelOptions& options);
 
+  // The stages; in training mode the auxiliary head also runs on Mixed_6e's output.
   Outputs forward_outputs(const Tensor& images) override;
+  // Conv2d_1a_3x3 .. Mixed_7c, avgpool, dropout, fc (the auxiliary head runs only in training, so
+  // it is not a stage).
+  std::vector<ModelStage> stages() override;
   std::vector<std::string> head_prefixes() const override;
   std::string feature_layer() const override { return "Mixed_7c"; }
   void initialize(std::uint64_t seed) override;
   bool has_auxiliary_head() const { return auxiliary_ != nullptr; }
 
  private:
-  std::vector<layers::Module*> stem_;      // Conv2d_1a .. Conv2d_4a with the two max pools
-  std::vector<layers::Module*> mixed_6_;   // Mixed_5b .. Mixed_6e
-  std::vector<layers::Module*> mixed_7_;   // Mixed_7a .. Mixed_7c
+  std::vector<layers::Module*> stem_;     // Conv2d_1a .. Conv2d_4a with the two max pools
+  std::vector<layers::Module*> mixed_6_;  // Mixed_5b .. Mixed_6e
+  std::vector<layers::Module*> mixed_7_;  // Mixed_7a .. Mixed_7c
   layers::InceptionAux* auxiliary_ = nullptr;
   layers::Dropout* dropout_;
   layers::GlobalAvgPool* avgpool_;

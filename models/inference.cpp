@@ -4,11 +4,11 @@
 #include <stdexcept>
 #include <vector>
 
+#include "autograd/autograd.h"
+#include "autograd/functions/batch_norm_identity.h"
 #include "layers/batch_norm2d.h"
 #include "layers/conv2d.h"
 #include "layers/forward_recorder.h"
-#include "tensor/autograd.h"
-#include "tensor/functions/batch_norm_identity.h"
 
 namespace engine::models {
 
@@ -99,15 +99,15 @@ void fold(const Pair& pair) {
   convolution.weight = tensor_from(weight, like.shape(), like);
   convolution.bias = tensor_from(bias, {like.size(0)}, like);
 
-  // What is left is the identity, which batch_norm2d() skips on the CPU.
+  // What is left is the identity, which batch_norm2d() skips on the CPU in inference mode.
   const Shape channels{batch_norm.weight.numel()};
   const double identity_variance = identity_running_variance(batch_norm.weight.dtype(), eps);
   batch_norm.weight = tensor_from(std::vector<double>(outputs, 1.0), channels, batch_norm.weight);
   batch_norm.bias = tensor_from(std::vector<double>(outputs, 0.0), channels, batch_norm.bias);
   batch_norm.running_mean =
       tensor_from(std::vector<double>(outputs, 0.0), channels, batch_norm.running_mean);
-  batch_norm.running_var =
-      tensor_from(std::vector<double>(outputs, identity_variance), channels, batch_norm.running_var);
+  batch_norm.running_var = tensor_from(std::vector<double>(outputs, identity_variance), channels,
+                                       batch_norm.running_var);
 }
 
 bool already_identity(const layers::BatchNorm2d& batch_norm) {
@@ -128,6 +128,7 @@ FoldingSummary fold_batch_norm(Model& model) {
       confirmed_by_a_forward_pass(model, adjacent_pairs(model, summary.batch_norms));
   for (const Pair& pair : pairs) {
     if (!already_identity(*pair.batch_norm)) fold(pair);
+    pair.batch_norm->mark_folded();
     ++summary.folded;
   }
   return summary;

@@ -9,8 +9,9 @@
 //   bias'[o]        = s[o] * (bias[o] - running_mean[o]) + beta[o]      (bias[o] = 0 if none)
 // and the batch norm becomes the identity (gamma 1, beta 0, running mean 0 and a running
 // variance v chosen so that the evaluation kernel's 1 / sqrt(v + eps) is exactly 1 in the
-// model's dtype). batch_norm2d() recognises such an identity batch norm on the CPU and returns
-// its input without a pass over the activations; that pass, not the arithmetic, is what folding
+// model's dtype). A folded batch norm runs in inference mode (autograd/inference_mode.h), where
+// batch_norm2d() recognises such an identity on the CPU and returns its input without a pass over
+// the activations (the trace records the skip); that pass, not the arithmetic, is what folding
 // saves. The folded network equals the original up to floating-point rounding
 // (tests/models/inference_test.cpp checks all four architectures in float64 and float32).
 //
@@ -35,8 +36,8 @@
 namespace engine::models {
 
 struct FoldingSummary {
-  std::int64_t folded = 0;        // batch norms folded into their convolution
-  std::int64_t batch_norms = 0;   // batch norms in the model, folded or not
+  std::int64_t folded = 0;       // batch norms folded into their convolution
+  std::int64_t batch_norms = 0;  // batch norms in the model, folded or not
 };
 
 // Folds every eligible batch norm of `model` (in evaluation mode; throws std::logic_error

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "tensor/random.h"
+#include "kernels/random_tensors.h"
 
 namespace engine::models {
 
@@ -23,13 +23,15 @@ std::uint64_t stream_of(const std::string& name) {
 
 std::int64_t fan_in(const Tensor& weight) {
   std::int64_t receptive = 1;
-  for (std::size_t d = 1; d < weight.rank(); ++d) receptive *= weight.size(static_cast<std::int64_t>(d));
+  for (std::size_t d = 1; d < weight.rank(); ++d)
+    receptive *= weight.size(static_cast<std::int64_t>(d));
   return receptive;  // OHWI: kh * kw * (in / groups); linear: in
 }
 
 std::int64_t fan_out(const Tensor& weight) {
   std::int64_t spatial = 1;
-  for (std::size_t d = 1; d + 1 < weight.rank(); ++d) spatial *= weight.size(static_cast<std::int64_t>(d));
+  for (std::size_t d = 1; d + 1 < weight.rank(); ++d)
+    spatial *= weight.size(static_cast<std::int64_t>(d));
   return weight.size(0) * spatial;
 }
 

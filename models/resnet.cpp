@@ -1,9 +1,9 @@
 #include "models/resnet.h"
 
+#include "autograd/functions.h"
 #include "layers/blocks/resnet_blocks.h"
 #include "layers/simple.h"
 #include "models/initialization.h"
-#include "tensor/functions.h"
 
 namespace engine::models {
 
@@ -24,8 +24,8 @@ std::unique_ptr<layers::Sequential> make_stage(std::int64_t& in_channels, std::i
 
 ResNet::ResNet(Depth depth, const ModelOptions& options)
     : Model(depth == Depth::resnet18 ? "resnet18" : "resnet50", options, 224),
-      conv1_(register_module("conv1", std::make_unique<layers::Conv2d>(
-                                          3, 64, layers::conv_geometry(7, 2, 3), false))),
+      conv1_(register_module(
+          "conv1", std::make_unique<layers::Conv2d>(3, 64, layers::conv_geometry(7, 2, 3), false))),
       bn1_(register_module("bn1", std::make_unique<layers::BatchNorm2d>(64))),
       maxpool_(register_module("maxpool", std::make_unique<layers::MaxPool2d>(3, 2, 1))) {
   const int blocks_per_stage[2][4] = {{2, 2, 2, 2}, {3, 4, 6, 3}};
@@ -45,14 +45,15 @@ ResNet::ResNet(Depth depth, const ModelOptions& options)
   initialize(options.seed);
 }
 
-Model::Outputs ResNet::forward_outputs(const Tensor& images) {
-  Tensor x = relu(bn1_.forward(conv1_.forward(images)));
-  x = maxpool_.forward(x);
-  for (layers::Sequential* stage : stages_) x = stage->forward(x);
-  Outputs outputs;
-  outputs.features = x;
-  outputs.logits = fc_->forward(avgpool_->forward(x));
-  return outputs;
+std::vector<ModelStage> ResNet::stages() {
+  std::vector<ModelStage> result = {
+      stage_of(conv1_),
+      {"bn1 + relu", [this](const Tensor& x) { return relu(bn1_.forward(x)); }},
+      stage_of(maxpool_)};
+  for (layers::Sequential* stage : stages_) result.push_back(stage_of(*stage));
+  result.push_back(stage_of(*avgpool_));
+  result.push_back(stage_of(*fc_));
+  return result;
 }
 
 void ResNet::initialize(std::uint64_t seed) {

@@ -16,7 +16,10 @@ class ResNet final : public Model {
   enum class Depth { resnet18, resnet50 };
   ResNet(Depth depth, const ModelOptions& options);
 
-  Outputs forward_outputs(const Tensor& images) override;
+  Outputs forward_outputs(const Tensor& images) override { return run_stages(images); }
+  // conv1, "bn1 + relu" (the stem's relu is a function, as in torchvision), maxpool, layer1 ..
+  // layer4, avgpool, fc.
+  std::vector<ModelStage> stages() override;
   std::vector<std::string> head_prefixes() const override { return {"fc."}; }
   std::string feature_layer() const override { return "layer4"; }
   void initialize(std::uint64_t seed) override;

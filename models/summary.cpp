@@ -4,10 +4,10 @@
 #include <map>
 #include <sstream>
 
+#include "autograd/autograd.h"
 #include "layers/conv2d.h"
 #include "layers/forward_recorder.h"
 #include "layers/linear.h"
-#include "tensor/autograd.h"
 
 namespace engine::models {
 

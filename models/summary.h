@@ -12,10 +12,10 @@
 namespace engine::models {
 
 struct LayerSummary {
-  std::string path;        // state_dict-style module path, e.g. "layer1.0.conv1"
-  std::string type;        // Conv2d, BatchNorm2d, ...
-  Shape output;            // NHWC for a batch of one
-  std::int64_t parameters; // of this layer alone
+  std::string path;                   // state_dict-style module path, e.g. "layer1.0.conv1"
+  std::string type;                   // Conv2d, BatchNorm2d, ...
+  Shape output;                       // NHWC for a batch of one
+  std::int64_t parameters;            // of this layer alone
   std::int64_t multiply_accumulates;  // per image; convolutions and linear layers only
 };
 
@@ -25,7 +25,7 @@ struct ModelSummary {
   std::int64_t parameters;            // whole model, trainable
   std::int64_t multiply_accumulates;  // per image, sum over layers
   std::vector<LayerSummary> layers;
-  std::string table() const;          // printable, one line per layer plus totals
+  std::string table() const;  // printable, one line per layer plus totals
 };
 
 ModelSummary summarize(Model& model, std::int64_t input_size);

@@ -4,26 +4,26 @@
 #include <numbers>
 #include <vector>
 
+#include "autograd/functions.h"
+#include "kernels/random_tensors.h"
 #include "models/initialization.h"
-#include "tensor/functions.h"
-#include "tensor/random.h"
 
 namespace engine::models {
 
 TinyCnn::TinyCnn(std::uint64_t seed)
     : Module("TinyCnn"),
-      conv1(register_module("conv1", std::make_unique<layers::Conv2d>(
-                                         1, 8, layers::conv_geometry(3, 1, 1), false))),
+      conv1(register_module(
+          "conv1", std::make_unique<layers::Conv2d>(1, 8, layers::conv_geometry(3, 1, 1), false))),
       bn1(register_module("bn1", std::make_unique<layers::BatchNorm2d>(8))),
-      conv2(register_module("conv2", std::make_unique<layers::Conv2d>(
-                                         8, 8, layers::conv_geometry(3, 2, 1), true))),
+      conv2(register_module(
+          "conv2", std::make_unique<layers::Conv2d>(8, 8, layers::conv_geometry(3, 2, 1), true))),
       fc(register_module("fc", std::make_unique<layers::Linear>(8, 2))) {
   kaiming_normal_fan_out(conv1.weight, seed, "conv1.weight");
   kaiming_normal_fan_out(conv2.weight, seed, "conv2.weight");
   linear_default(fc.weight, fc.bias, seed, "fc.");
 }
 
-Tensor TinyCnn::forward(const Tensor& x) {
+Tensor TinyCnn::compute(const Tensor& x) {
   const Tensor hidden = relu(bn1.forward(conv1.forward(x)));
   return fc.forward(global_avg_pool(relu(conv2.forward(hidden))));
 }

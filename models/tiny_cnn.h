@@ -16,7 +16,7 @@ class TinyCnn final : public layers::Module {
  public:
   explicit TinyCnn(std::uint64_t seed);
   // x [N, 12, 12, 1] -> logits [N, 2]
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
 
   layers::Conv2d& conv1;
   layers::BatchNorm2d& bn1;

@@ -1,10 +1,10 @@
 #include "models/weights.h"
 
-#include "kernels/ops.h"
-
 #include <map>
 #include <sstream>
 #include <stdexcept>
+
+#include "kernels/ops.h"
 
 namespace engine::models {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "models/model.h"
-#include "tensor/safetensors.h"
+#include "models/safetensors.h"
 
 namespace engine::models {
 

@@ -1,9 +1,12 @@
 #include "optim/optimizer.h"
 
 #include <cmath>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <utility>
+
+#include "kernels/trace.h"
 
 namespace engine::optim {
 
@@ -30,8 +33,8 @@ std::string buffer_key(const std::string& parameter_name, const std::string& buf
 
 }  // namespace
 
-Optimizer::Optimizer(std::vector<ParameterGroup> groups, double learning_rate,
-                     double weight_decay, std::vector<std::string> buffer_names)
+Optimizer::Optimizer(std::vector<ParameterGroup> groups, double learning_rate, double weight_decay,
+                     std::vector<std::string> buffer_names)
     : groups_(std::move(groups)),
       learning_rate_(learning_rate),
       weight_decay_(weight_decay),
@@ -73,9 +76,9 @@ void Optimizer::check_gradients() const {
       if (!grad.defined()) continue;
       if (grad.shape() != parameter.tensor.shape() || grad.dtype() != parameter.tensor.dtype() ||
           grad.device() != parameter.tensor.device()) {
-        throw std::invalid_argument("optimizer step: the gradient of parameter '" +
-                                    parameter.name + "' is " + grad.description() +
-                                    " but the parameter is " + parameter.tensor.description());
+        throw std::invalid_argument("optimizer step: the gradient of parameter '" + parameter.name +
+                                    "' is " + grad.description() + " but the parameter is " +
+                                    parameter.tensor.description());
       }
     }
   }
@@ -98,6 +101,9 @@ void Optimizer::step() {
       }
       ++state.step;
       Tensor target = parameter.tensor;  // a handle: the update lands in the model's tensor
+      // The trace names an update by the parameter it changes ("layer1.0.conv1.weight").
+      std::optional<kernels::TraceScope> scope;
+      if (kernels::trace_active()) scope.emplace(parameter.name);
       update(target, grad, state, learning_rate, weight_decay);
     }
   }
@@ -155,8 +161,9 @@ void Optimizer::import_state(const OptimizerState& state) {
   for (const auto& [key, tensor] : state.tensors) {
     const auto known = buffer_keys.find(key);
     if (known == buffer_keys.end()) {
-      state_error(key, "is not a buffer of this optimizer (no parameter of that name, or a "
-                       "buffer another optimizer or configuration keeps?)");
+      state_error(key,
+                  "is not a buffer of this optimizer (no parameter of that name, or a "
+                  "buffer another optimizer or configuration keeps?)");
     }
     const auto& [parameter, index] = known->second;
     const auto counted = imported.find(parameter->name);

@@ -32,8 +32,7 @@ double ConstantSchedule::learning_rate(std::int64_t step) const {
   return learning_rate_;
 }
 
-WarmupCosineSchedule::WarmupCosineSchedule(const WarmupCosineOptions& options)
-    : options_(options) {
+WarmupCosineSchedule::WarmupCosineSchedule(const WarmupCosineOptions& options) : options_(options) {
   require_rate(options.base_learning_rate, "the base learning rate");
   require_rate(options.minimum_learning_rate, "the minimum learning rate");
   require(options.minimum_learning_rate <= options.base_learning_rate,

@@ -28,8 +28,8 @@ class ConstantSchedule final : public LearningRateSchedule {
 struct WarmupCosineOptions {
   double base_learning_rate = 0.1;
   double minimum_learning_rate = 0.0;
-  std::int64_t total_steps = 0;         // > warmup_steps
-  std::int64_t warmup_steps = 0;        // 0: no warmup
+  std::int64_t total_steps = 0;            // > warmup_steps
+  std::int64_t warmup_steps = 0;           // 0: no warmup
   double warmup_start_factor = 1.0 / 3.0;  // in [0, 1]; torch.optim.lr_scheduler.LinearLR's default
 };
 

@@ -19,8 +19,7 @@ const SgdOptions& checked(const SgdOptions& options) {
   if (!(std::isfinite(options.momentum) && options.momentum >= 0.0)) {
     throw std::invalid_argument("SGD: momentum must be finite and >= 0");
   }
-  if (!(std::isfinite(options.dampening) && options.dampening >= 0.0 &&
-        options.dampening <= 1.0)) {
+  if (!(std::isfinite(options.dampening) && options.dampening >= 0.0 && options.dampening <= 1.0)) {
     throw std::invalid_argument("SGD: dampening must be in [0, 1]");
   }
   if (options.nesterov && (options.momentum <= 0.0 || options.dampening != 0.0)) {
@@ -39,8 +38,8 @@ Sgd::Sgd(std::vector<ParameterGroup> groups, const SgdOptions& options)
 Sgd::Sgd(const std::vector<Parameter>& parameters, const SgdOptions& options)
     : Sgd(std::vector<ParameterGroup>{ParameterGroup{parameters}}, options) {}
 
-void Sgd::update(Tensor& parameter, const Tensor& grad, ParameterState& state,
-                 double learning_rate, double weight_decay) {
+void Sgd::update(Tensor& parameter, const Tensor& grad, ParameterState& state, double learning_rate,
+                 double weight_decay) {
   kernels::SgdConfig config;
   config.learning_rate = learning_rate;
   config.momentum = options_.momentum;

@@ -26,7 +26,8 @@ def links(paths):
 cpu_files = [p for p in glob.glob("kernels/cpu/*.cpp")]
 cuda_files = [p for p in glob.glob("kernels/cuda/*.cu") + glob.glob("kernels/cuda/*.cpp")]
 gradient_files = glob.glob("tests/gradients/*.cpp")
-unit_test_files = glob.glob("tests/kernels/*.cpp") + glob.glob("tests/tensor/*.cpp") + glob.glob("tests/optim/*.cpp")
+unit_test_files = (glob.glob("tests/kernels/*.cpp") + glob.glob("tests/tensor/*.cpp") +
+                   glob.glob("tests/autograd/*.cpp") + glob.glob("tests/optim/*.cpp"))
 gpu_test_files = glob.glob("tests/gpu/*.cpp")
 
 rows = []

@@ -9,6 +9,7 @@ set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git
           libopenblas-dev libstb-dev doctest-dev libbenchmark-dev python3
           libgdcm-dev  # DICOM: GDCM's JPEG and JPEG 2000 codecs (docs/PREDICT.md)
+          clang-format-14  # scripts/format_check.sh (CI): the tree's formatting
           "$@")
 
 missing=()

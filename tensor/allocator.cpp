@@ -36,7 +36,8 @@ class CachingAllocator final : public Allocator {
  public:
   CachingAllocator(std::function<void*(std::size_t)> obtain, std::function<void(void*)> give_back,
                    std::string device_name)
-      : obtain_(std::move(obtain)), give_back_(std::move(give_back)),
+      : obtain_(std::move(obtain)),
+        give_back_(std::move(give_back)),
         device_name_(std::move(device_name)) {}
   ~CachingAllocator() override { release_cached(); }
 

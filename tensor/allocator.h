@@ -14,8 +14,8 @@
 namespace engine {
 
 struct AllocatorStats {
-  std::uint64_t bytes_in_use = 0;     // handed out and not yet returned
-  std::uint64_t bytes_cached = 0;     // returned and kept for reuse
+  std::uint64_t bytes_in_use = 0;  // handed out and not yet returned
+  std::uint64_t bytes_cached = 0;  // returned and kept for reuse
   std::uint64_t peak_bytes_in_use = 0;
   std::uint64_t system_allocations = 0;  // calls that reached the system allocator
   std::uint64_t cache_hits = 0;
@@ -55,6 +55,6 @@ Allocator& cuda_allocator(int device_index);  // throws in a CPU-only build or w
 // their way to a GPU. Where there is no GPU (or no CUDA) it is the ordinary CPU allocator.
 Allocator& pinned_host_allocator();
 bool pinned_host_memory_available();
-}
+}  // namespace device_runtime
 
 }  // namespace engine

@@ -30,6 +30,9 @@ inline float to_float(BFloat16 value) {
   return result;
 }
 
-template <> struct DTypeOf<BFloat16> { static constexpr DType value = DType::BFloat16; };
+template <>
+struct DTypeOf<BFloat16> {
+  static constexpr DType value = DType::BFloat16;
+};
 
 }  // namespace engine

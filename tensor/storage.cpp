@@ -15,7 +15,9 @@ Storage::Storage(std::size_t bytes, Device device, Allocator& allocator)
 Storage::~Storage() { release(); }
 
 Storage::Storage(Storage&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)), bytes_(other.bytes_), device_(other.device_),
+    : data_(std::exchange(other.data_, nullptr)),
+      bytes_(other.bytes_),
+      device_(other.device_),
       allocator_(other.allocator_) {}
 
 Storage& Storage::operator=(Storage&& other) noexcept {

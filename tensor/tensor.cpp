@@ -4,9 +4,7 @@
 #include <stdexcept>
 
 #include "tensor/allocator.h"
-#include "tensor/autograd.h"
 #include "tensor/bfloat16.h"
-#include "tensor/host_reads.h"
 
 namespace engine {
 
@@ -30,9 +28,9 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
 
 Tensor Tensor::empty_pinned(const Shape& shape, DType dtype) {
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(
-      static_cast<std::size_t>(element_count(shape)) * size_of(dtype), Device::cpu(),
-      device_runtime::pinned_host_allocator());
+  impl->storage =
+      std::make_shared<Storage>(static_cast<std::size_t>(element_count(shape)) * size_of(dtype),
+                                Device::cpu(), device_runtime::pinned_host_allocator());
   impl->shape = shape;
   impl->strides = contiguous_strides(shape);
   impl->dtype = dtype;
@@ -61,9 +59,7 @@ const TensorImpl& Tensor::checked() const {
 }
 
 const Shape& Tensor::shape() const { return checked().shape; }
-std::int64_t Tensor::size(std::int64_t dim) const {
-  return shape()[normalize_dim(dim, rank())];
-}
+std::int64_t Tensor::size(std::int64_t dim) const { return shape()[normalize_dim(dim, rank())]; }
 std::int64_t Tensor::numel() const { return element_count(shape()); }
 DType Tensor::dtype() const { return checked().dtype; }
 Device Tensor::device() const { return checked().storage->device(); }
@@ -118,8 +114,8 @@ Tensor Tensor::view(const Shape& new_shape) const {
 Tensor Tensor::narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const {
   const std::size_t axis = normalize_dim(dim, rank());
   if (start < 0 || length < 0 || start + length > shape()[axis]) {
-    throw std::out_of_range("narrow(" + std::to_string(dim) + ", " + std::to_string(start) +
-                            ", " + std::to_string(length) + ") of " + description());
+    throw std::out_of_range("narrow(" + std::to_string(dim) + ", " + std::to_string(start) + ", " +
+                            std::to_string(length) + ") of " + description());
   }
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = checked().storage;
@@ -129,36 +125,6 @@ Tensor Tensor::narrow(std::int64_t dim, std::int64_t start, std::int64_t length)
   impl->offset = offset() + start * strides()[axis];
   impl->dtype = dtype();
   return Tensor(std::move(impl));
-}
-
-Tensor Tensor::to(Device target) const {
-  if (device() == target) return *this;
-  if (target.is_cpu()) note_host_read(device());
-  const Tensor source = contiguous();
-  Tensor result = empty(shape(), dtype(), target);
-  device_runtime::copy_bytes(result.raw_data(), target, source.raw_data(), source.device(),
-                             source.bytes());
-  return result;
-}
-
-template <typename T>
-std::vector<T> Tensor::to_vector() const {
-  if (dtype() != DTypeOf<T>::value) {
-    throw std::logic_error(std::string("to_vector<") + name_of(DTypeOf<T>::value) + ">() on a " +
-                           description());
-  }
-  note_host_read(device());
-  const Tensor source = contiguous();
-  std::vector<T> values(static_cast<std::size_t>(numel()));
-  device_runtime::copy_bytes(values.data(), Device::cpu(), source.raw_data(), source.device(),
-                             source.bytes());
-  return values;
-}
-
-template <typename T>
-T Tensor::item() const {
-  if (numel() != 1) throw std::logic_error("item() of " + description());
-  return to_vector<T>()[0];
 }
 
 bool Tensor::requires_grad() const { return checked().requires_grad; }
@@ -195,8 +161,6 @@ void Tensor::retain_grad() {
 
 const std::shared_ptr<Node>& Tensor::grad_fn() const { return checked().grad_fn; }
 
-void Tensor::backward(const Tensor& gradient) const { run_backward(*this, gradient); }
-
 Tensor Tensor::detach() const {
   const TensorImpl& source = checked();
   auto impl = std::make_shared<TensorImpl>();
@@ -212,11 +176,9 @@ bool Tensor::same_storage(const Tensor& other) const {
   return checked().storage == other.checked().storage;
 }
 
-#define ENGINE_INSTANTIATE_TENSOR_ACCESSORS(T)                                            \
+#define ENGINE_INSTANTIATE_TENSOR_ACCESSORS(T)                                         \
   template Tensor Tensor::from_vector<T>(const std::vector<T>&, const Shape&, Device); \
-  template T* Tensor::data<T>() const;                                                   \
-  template std::vector<T> Tensor::to_vector<T>() const;                                  \
-  template T Tensor::item<T>() const;
+  template T* Tensor::data<T>() const;
 ENGINE_INSTANTIATE_TENSOR_ACCESSORS(float)
 ENGINE_INSTANTIATE_TENSOR_ACCESSORS(double)
 ENGINE_INSTANTIATE_TENSOR_ACCESSORS(BFloat16)

@@ -4,9 +4,12 @@
 // and narrow() share the Storage of the tensor they come from. Activations are NHWC and
 // convolution weights OHWI throughout the engine; nothing here depends on that.
 //
-// The members that only rearrange metadata or move bytes between devices live in tensor.cpp.
-// The ones that compute (zeros, contiguous, to(dtype)) go through the kernels' dispatch seam, so
-// they run on the tensor's own device; they live in tensor_compute.cpp.
+// The members that only rearrange metadata or allocate live in tensor.cpp (the tensor core). The
+// ones that compute (zeros, full, contiguous, clone, to(dtype)) go through the kernels' dispatch
+// seam, so they run on the tensor's own device, and so do those that may make a copy contiguous
+// first (to(device), to_vector, item): they are defined in the kernels layer
+// (kernels/tensor_compute.cpp), backward() in the autograd layer (autograd/autograd.cpp). The
+// tensor core never calls them (docs/ARCHITECTURE.md: the layer link check proves it).
 #pragma once
 
 #include <cstdint>
@@ -74,7 +77,8 @@ class Tensor {
   std::string description() const;  // "float32[8, 56, 56, 64] on cpu"
 
   // Typed pointer to the first element (device memory for CUDA tensors). Checks the dtype.
-  template <typename T> T* data() const;
+  template <typename T>
+  T* data() const;
   void* raw_data() const;
 
   // Views sharing storage. view() needs a contiguous tensor and the same element count.
@@ -82,12 +86,14 @@ class Tensor {
   Tensor narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const;
 
   // Copies. Each returns a new tensor even when nothing would change, except where noted.
-  Tensor to(Device device) const;     // contiguous result; returns *this when already there
-  Tensor to(DType dtype) const;       // returns *this when already that dtype
-  Tensor contiguous() const;          // returns *this when already contiguous
-  Tensor clone() const;               // contiguous copy on the same device and dtype
-  template <typename T> std::vector<T> to_vector() const;  // host copy, row-major
-  template <typename T> T item() const;                     // the single element
+  Tensor to(Device device) const;  // contiguous result; returns *this when already there
+  Tensor to(DType dtype) const;    // returns *this when already that dtype
+  Tensor contiguous() const;       // returns *this when already contiguous
+  Tensor clone() const;            // contiguous copy on the same device and dtype
+  template <typename T>
+  std::vector<T> to_vector() const;  // host copy, row-major
+  template <typename T>
+  T item() const;  // the single element
 
   // Autograd.
   bool requires_grad() const;

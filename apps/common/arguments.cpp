@@ -57,14 +57,16 @@ ArgumentTable::Option& ArgumentTable::add(const std::string& name, const std::st
 }
 
 void ArgumentTable::flag(const std::string& name, bool* target, const std::string& help) {
-  add(name, help, *target ? "on" : "off", false,
+  add(
+      name, help, *target ? "on" : "off", false,
       [target](const std::string& value) { *target = value == "true"; },
       [target] { return std::string(*target ? "on" : "off"); });
 }
 
 void ArgumentTable::integer(const std::string& name, std::int64_t* target, const std::string& help,
                             std::int64_t minimum, std::int64_t maximum) {
-  add(name, help, std::to_string(*target), true,
+  add(
+      name, help, std::to_string(*target), true,
       [=](const std::string& value) {
         std::size_t used = 0;
         long long parsed = 0;
@@ -87,7 +89,8 @@ void ArgumentTable::integer(const std::string& name, std::int64_t* target, const
 
 void ArgumentTable::number(const std::string& name, double* target, const std::string& help,
                            double minimum, double maximum) {
-  add(name, help, format_number(*target), true,
+  add(
+      name, help, format_number(*target), true,
       [=](const std::string& value) {
         char* end = nullptr;
         const double parsed = std::strtod(value.c_str(), &end);
@@ -106,7 +109,8 @@ void ArgumentTable::number(const std::string& name, double* target, const std::s
 void ArgumentTable::text(const std::string& name, std::string* target, const std::string& help,
                          std::vector<std::string> choices) {
   const std::string full_help = choices.empty() ? help : help + " (" + join(choices, ", ") + ")";
-  add(name, full_help, target->empty() ? "none" : *target, true,
+  add(
+      name, full_help, target->empty() ? "none" : *target, true,
       [=](const std::string& value) {
         if (!choices.empty() && std::find(choices.begin(), choices.end(), value) == choices.end()) {
           throw ArgumentError("--" + name + ": '" + value + "' is not one of " +
@@ -119,7 +123,8 @@ void ArgumentTable::text(const std::string& name, std::string* target, const std
 
 void ArgumentTable::list(const std::string& name, std::vector<std::string>* target,
                          const std::string& help) {
-  add(name, help, target->empty() ? "none" : join(*target, ","), true,
+  add(
+      name, help, target->empty() ? "none" : join(*target, ","), true,
       [this, name, target](const std::string& value) {
         // The first occurrence replaces the default; later ones append.
         Option* option = find(name);
@@ -127,7 +132,8 @@ void ArgumentTable::list(const std::string& name, std::vector<std::string>* targ
         std::size_t start = 0;
         while (start <= value.size()) {
           const std::size_t comma = value.find(',', start);
-          const std::string item = value.substr(start, comma == std::string::npos ? comma : comma - start);
+          const std::string item =
+              value.substr(start, comma == std::string::npos ? comma : comma - start);
           if (item.empty()) throw ArgumentError("--" + name + ": empty item in '" + value + "'");
           target->push_back(item);
           if (comma == std::string::npos) break;
@@ -139,7 +145,8 @@ void ArgumentTable::list(const std::string& name, std::vector<std::string>* targ
 
 void ArgumentTable::repeated(const std::string& name, std::vector<std::string>* target,
                              const std::string& help) {
-  add(name, help, target->empty() ? "none" : join(*target, " "), true,
+  add(
+      name, help, target->empty() ? "none" : join(*target, " "), true,
       [this, name, target](const std::string& value) {
         if (!find(name)->given) target->clear();
         if (value.empty()) throw ArgumentError("--" + name + ": empty value");
@@ -226,8 +233,10 @@ std::string ArgumentTable::help() const {
     }
     std::string left = "  --" + option.name + (option.takes_value ? " VALUE" : "");
     if (!option.takes_value) left += " / --no-" + option.name;
-    if (left.size() < 34) left.append(34 - left.size(), ' ');
-    else left += "\n" + std::string(34, ' ');
+    if (left.size() < 34)
+      left.append(34 - left.size(), ' ');
+    else
+      left += "\n" + std::string(34, ' ');
     text += left + option.help + " [default: " + option.default_text + "]\n";
   }
   return text;

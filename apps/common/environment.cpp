@@ -4,9 +4,8 @@
 #include "engine_git_describe.h"  // generated at build time (apps/CMakeLists.txt)
 #endif
 
-#include <sys/utsname.h>
-
 #include <cblas.h>
+#include <sys/utsname.h>
 
 #include <chrono>
 #include <cstdio>
@@ -68,8 +67,8 @@ Json describe_environment(Device device, bool deterministic) {
   json.set("blas", Json(std::string(openblas_get_config())));
   utsname system{};
   if (uname(&system) == 0) {
-    json.set("system", Json(std::string(system.sysname) + " " + system.release + " " +
-                            system.machine));
+    json.set("system",
+             Json(std::string(system.sysname) + " " + system.release + " " + system.machine));
   }
   json.set("cpu_threads", Json(kernels::cpu::thread_count()));
   json.set("device", Json(describe_device(device)));

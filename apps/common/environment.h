@@ -6,7 +6,7 @@
 #include <string>
 
 #include "tensor/device.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::apps {
 

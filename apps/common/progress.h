@@ -15,7 +15,7 @@ class Progress {
 
   void start(const std::string& label, long total_batches);
   void update(long batches_done, double mean_loss, long images_done);
-  void finish();                       // ends the bar's line
+  void finish();                          // ends the bar's line
   void message(const std::string& text);  // a whole line, after the bar if one is drawn
 
  private:

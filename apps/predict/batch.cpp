@@ -5,13 +5,13 @@
 #include <exception>
 
 #include "apps/common/environment.h"
-#include "apps/predict/grad_cam.h"
 #include "apps/predict/heatmap_image.h"
 #include "apps/predict/output_paths.h"
+#include "autograd/autograd.h"
 #include "data/file.h"
+#include "explain/grad_cam.h"
 #include "metrics/classes.h"
-#include "tensor/autograd.h"
-#include "tensor/sha256.h"
+#include "util/sha256.h"
 
 namespace engine::apps {
 
@@ -52,9 +52,9 @@ void explain(BatchContext& context, const std::vector<PredictionItem*>& items,
   for (const PredictionItem* item : items) {
     classes.push_back(metrics::predicted_class(item->estimate.probability_class1));
   }
-  std::vector<GradCam> cams;
+  std::vector<explain::GradCam> cams;
   try {
-    cams = grad_cam(context.model, original_view.to(run.device), classes);
+    cams = explain::grad_cam(context.model, original_view.to(run.device), classes);
   } catch (const std::exception& error) {
     for (PredictionItem* item : items)
       item->heatmap_error = std::string("Grad-CAM: ") + error.what();
@@ -62,7 +62,7 @@ void explain(BatchContext& context, const std::vector<PredictionItem*>& items,
   }
   for (std::size_t i = 0; i < items.size(); ++i) {
     PredictionItem& item = *items[i];
-    const GradCam& cam = cams[i];
+    const explain::GradCam& cam = cams[i];
     HeatmapCaption caption{run.info.architecture, run.feature_layer,
                            run.policy.class_names.of(cam.explained_class), item.estimate.name,
                            "predict_app " + engine_version()};
@@ -100,13 +100,12 @@ void explain(BatchContext& context, const std::vector<PredictionItem*>& items,
   }
 }
 
-}  // namespace
-
-void predict_batch(BatchContext& context, const std::vector<PredictionItem*>& batch) {
-  const PredictionRun& run = context.run;
-  const auto started = Clock::now();
+// Reads and prepares each image of the batch; an image that cannot be read or prepared fails
+// alone, named. Returns the items that go on, with their prepared images in `images`.
+std::vector<PredictionItem*> prepare_items(const PredictionRun& run,
+                                           const std::vector<PredictionItem*>& batch,
+                                           std::vector<PreparedImage>& images) {
   std::vector<PredictionItem*> items;
-  std::vector<PreparedImage> images;
   for (PredictionItem* item : batch) {
     try {
       const std::vector<std::uint8_t> bytes = data::read_file_bytes(item->input.file);
@@ -125,41 +124,44 @@ void predict_batch(BatchContext& context, const std::vector<PredictionItem*>& ba
       item->error = error.what();
     }
   }
-  if (items.empty()) return;
+  return items;
+}
 
-  std::vector<std::vector<double>> reference_probabilities(items.size());
-  const double verification_before =
-      context.verifier != nullptr ? context.verifier->verification_seconds() : 0.0;
+// Every view of the batch through the model (and the CPU reference with --verify-on-cpu): each
+// item's logits and calibrated probability per view, the reference's probabilities in
+// `reference_probabilities`. Returns the first view's input (for Grad-CAM); throws when a
+// forward pass fails.
+Tensor run_views(BatchContext& context, const std::vector<PredictionItem*>& items,
+                 const std::vector<PreparedImage>& images,
+                 std::vector<std::vector<double>>& reference_probabilities) {
+  const PredictionRun& run = context.run;
   Tensor original_view;
-  try {
-    for (const View& view : run.views) {
-      const Tensor input = render_batch(images, view, run.input);
-      if (!original_view.defined()) original_view = input;
-      std::vector<double> logits, reference;
-      if (context.verifier != nullptr) {
-        reference = context.verifier->compare(input, logits);
-      } else {
-        logits = forward_logits(context.model, input, run.device);
-      }
-      for (std::size_t i = 0; i < items.size(); ++i) {
-        const double female = logits[2 * i], male = logits[2 * i + 1];
-        items[i]->view_logits.push_back({female, male});
-        items[i]->view_probabilities.push_back(
-            metrics::calibrated_probability_class1(female, male, run.policy));
-        if (!reference.empty()) {
-          reference_probabilities[i].push_back(metrics::calibrated_probability_class1(
-              reference[2 * i], reference[2 * i + 1], run.policy));
-        }
+  for (const View& view : run.views) {
+    const Tensor input = render_batch(images, view, run.input);
+    if (!original_view.defined()) original_view = input;
+    std::vector<double> logits, reference;
+    if (context.verifier != nullptr) {
+      reference = context.verifier->compare(input, logits);
+    } else {
+      logits = forward_logits(context.model, input, run.device);
+    }
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const double female = logits[2 * i], male = logits[2 * i + 1];
+      items[i]->view_logits.push_back({female, male});
+      items[i]->view_probabilities.push_back(
+          metrics::calibrated_probability_class1(female, male, run.policy));
+      if (!reference.empty()) {
+        reference_probabilities[i].push_back(metrics::calibrated_probability_class1(
+            reference[2 * i], reference[2 * i + 1], run.policy));
       }
     }
-  } catch (const std::exception& error) {
-    // A forward pass that fails (device memory, a backend error) fails this batch's images,
-    // named, and the run goes on with the next batch.
-    for (PredictionItem* item : items) {
-      item->error = item->input.file.string() + ": inference failed: " + error.what();
-    }
-    return;
   }
+  return original_view;
+}
+
+// Each item's estimate from its views' mean probability (and the reference's).
+void decide(const PredictionRun& run, const std::vector<PredictionItem*>& items,
+            const std::vector<std::vector<double>>& reference_probabilities) {
   for (std::size_t i = 0; i < items.size(); ++i) {
     PredictionItem& item = *items[i];
     try {
@@ -174,6 +176,52 @@ void predict_batch(BatchContext& context, const std::vector<PredictionItem*>& ba
     }
     item.time_utc = utc_timestamp();
   }
+}
+
+// --explain: Grad-CAM heatmaps of the items that got an estimate.
+void explain_predicted(BatchContext& context, const std::vector<PredictionItem*>& items,
+                       const std::vector<PreparedImage>& images, const Tensor& original_view) {
+  const PredictionRun& run = context.run;
+  std::vector<PredictionItem*> explained;
+  std::vector<PreparedImage> explained_images;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!items[i]->predicted) continue;
+    explained.push_back(items[i]);
+    explained_images.push_back(images[i]);
+  }
+  if (explained.size() == items.size()) {
+    explain(context, explained, explained_images, original_view);
+  } else if (!explained.empty()) {
+    // Only the usable images are explained; re-render them as their own batch.
+    explain(context, explained, explained_images,
+            render_batch(explained_images, run.views.front(), run.input));
+  }
+}
+
+}  // namespace
+
+void predict_batch(BatchContext& context, const std::vector<PredictionItem*>& batch) {
+  const PredictionRun& run = context.run;
+  const auto started = Clock::now();
+  std::vector<PreparedImage> images;
+  const std::vector<PredictionItem*> items = prepare_items(run, batch, images);
+  if (items.empty()) return;
+
+  std::vector<std::vector<double>> reference_probabilities(items.size());
+  const double verification_before =
+      context.verifier != nullptr ? context.verifier->verification_seconds() : 0.0;
+  Tensor original_view;
+  try {
+    original_view = run_views(context, items, images, reference_probabilities);
+  } catch (const std::exception& error) {
+    // A forward pass that fails (device memory, a backend error) fails this batch's images,
+    // named, and the run goes on with the next batch.
+    for (PredictionItem* item : items) {
+      item->error = item->input.file.string() + ": inference failed: " + error.what();
+    }
+    return;
+  }
+  decide(run, items, reference_probabilities);
   if (context.prediction_seconds != nullptr) {
     // The throughput figure is the prediction's own: the verification is not part of it.
     *context.prediction_seconds +=
@@ -182,23 +230,7 @@ void predict_batch(BatchContext& context, const std::vector<PredictionItem*>& ba
              ? context.verifier->verification_seconds() - verification_before
              : 0.0);
   }
-
-  if (!run.options.explain.empty()) {
-    std::vector<PredictionItem*> explained;
-    std::vector<PreparedImage> explained_images;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      if (!items[i]->predicted) continue;
-      explained.push_back(items[i]);
-      explained_images.push_back(images[i]);
-    }
-    if (explained.size() == items.size()) {
-      explain(context, explained, explained_images, original_view);
-    } else if (!explained.empty()) {
-      // Only the usable images are explained; re-render them as their own batch.
-      explain(context, explained, explained_images,
-              render_batch(explained_images, run.views.front(), run.input));
-    }
-  }
+  if (!run.options.explain.empty()) explain_predicted(context, items, images, original_view);
 }
 
 }  // namespace engine::apps

@@ -49,7 +49,7 @@ std::vector<std::uint8_t> text_chunk(const std::string& keyword, const std::stri
   return chunk;
 }
 
-std::vector<std::string> caption_lines(const GradCam& cam, const HeatmapCaption& caption) {
+std::vector<std::string> caption_lines(const explain::GradCam& cam, const HeatmapCaption& caption) {
   return {
       "GRAD-CAM FOR CLASS " + caption.class_name + " (ESTIMATE: " + caption.estimate + ")",
       caption.architecture + ", LAYER " + caption.layer + ", MAP " +
@@ -77,7 +77,7 @@ std::array<std::uint8_t, 3> heat_colour(double value) {
   return colour;
 }
 
-std::string heatmap_description(const GradCam& cam, const HeatmapCaption& caption) {
+std::string heatmap_description(const explain::GradCam& cam, const HeatmapCaption& caption) {
   return "Grad-CAM of " + caption.architecture + " at layer " + caption.layer + " (" +
          std::to_string(cam.feature_height) + "x" + std::to_string(cam.feature_width) +
          " feature map, upsampled bilinearly to " + std::to_string(cam.side) + " px) for class " +
@@ -93,8 +93,8 @@ std::string heatmap_description(const GradCam& cam, const HeatmapCaption& captio
          "padding).";
 }
 
-std::vector<std::uint8_t> heatmap_png(const std::vector<std::uint16_t>& gray, const GradCam& cam,
-                                      const HeatmapCaption& caption) {
+std::vector<std::uint8_t> heatmap_png(const std::vector<std::uint16_t>& gray,
+                                      const explain::GradCam& cam, const HeatmapCaption& caption) {
   const int side = cam.side;
   if (gray.size() != static_cast<std::size_t>(side) * side || cam.heat.size() != gray.size()) {
     throw std::invalid_argument("heatmap_png: image and heat sizes differ");

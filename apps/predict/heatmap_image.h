@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "apps/predict/grad_cam.h"
+#include "explain/grad_cam.h"
 
 namespace engine::apps {
 
@@ -31,10 +31,10 @@ struct HeatmapCaption {
 std::array<std::uint8_t, 3> heat_colour(double value);  // value in [0, 1]
 
 // gray: the model's input, side x side samples, 65535 = white (PreparedImage::pixels).
-std::vector<std::uint8_t> heatmap_png(const std::vector<std::uint16_t>& gray, const GradCam& cam,
-                                      const HeatmapCaption& caption);
+std::vector<std::uint8_t> heatmap_png(const std::vector<std::uint16_t>& gray,
+                                      const explain::GradCam& cam, const HeatmapCaption& caption);
 
 // One sentence stating what the heatmap shows and its scale (also in the JSON output).
-std::string heatmap_description(const GradCam& cam, const HeatmapCaption& caption);
+std::string heatmap_description(const explain::GradCam& cam, const HeatmapCaption& caption);
 
 }  // namespace engine::apps

@@ -26,7 +26,7 @@
 
 #include "data/dicom.h"
 #include "data/image.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::apps {
 

@@ -34,7 +34,7 @@ struct InputItem {
 
 struct ExpandedInputs {
   std::vector<InputItem> items;
-  std::vector<std::string> notes;  // e.g. files in a folder that were not images
+  std::vector<std::string> notes;                // e.g. files in a folder that were not images
   std::vector<std::filesystem::path> manifests;  // the CSV files read to list the items
 };
 

@@ -21,9 +21,9 @@ struct PredictOptions {
   std::int64_t batch_size = 8;
   bool verify_on_cpu = false;
   bool deterministic = true;
-  bool allow_unusual_images = false;        // skip the "is this a hand radiograph" sanity rules
-  bool allow_outside_paths = false;         // manifest paths may resolve outside the manifest's folder
-  bool overwrite = false;                   // --out and heatmaps may replace predict_app's own files
+  bool allow_unusual_images = false;  // skip the "is this a hand radiograph" sanity rules
+  bool allow_outside_paths = false;   // manifest paths may resolve outside the manifest's folder
+  bool overwrite = false;             // --out and heatmaps may replace predict_app's own files
   std::string dicom_window = "checkpoint";  // checkpoint | file | none (see data/decode.h)
   std::int64_t threads = 0;                 // CPU threads; 0: the engine's default
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "apps/predict/prediction.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::apps {
 

@@ -45,6 +45,99 @@ models::LoadedCheckpoint load_model(const std::string& path, Device device) {
   }
 }
 
+// The checkpoint's calibration, preprocessing and decision policy, and its hashes.
+void read_checkpoint_record(const PredictOptions& options, const models::LoadedCheckpoint& loaded,
+                            PredictionRun& run) {
+  try {
+    run.checkpoint_file_sha256 = data::sha256_file_hex(options.model);
+    run.input = model_input_from(loaded.info);
+    apply_dicom_window(run.input, options.dicom_window);
+    run.policy = decision_policy(loaded.info, options.threshold_override());
+  } catch (const ArgumentError&) {
+    throw;
+  } catch (const std::exception& error) {
+    throw CheckpointError(options.model + ": " + error.what());
+  }
+  run.checkpoint_tensor_sha256 = loaded.tensor_sha256;
+  run.checkpoint_sha256 = loaded.checkpoint_sha256;
+  run.info = loaded.info;
+  run.feature_layer = loaded.model->feature_layer();
+}
+
+// Notes on the options that change how the results read: test-time augmentation (and whether
+// the model was trained for its views) and --allow-outside-paths.
+void add_option_notes(const PredictOptions& options, PredictionRun& run) {
+  if (options.tta) {
+    run.notes.push_back("test-time augmentation: probabilities averaged over " +
+                        std::to_string(run.views.size()) +
+                        " views; the threshold was fitted on single views");
+    // Flipped and rotated views are only in-distribution for a model trained with them.
+    const Json* augment = run.info.training.find("augment");
+    if (augment == nullptr || !augment->is_string() || augment->as_string() == "none") {
+      run.notes.push_back("the checkpoint was not trained with flips and rotations (augment: " +
+                          (augment != nullptr && augment->is_string() ? augment->as_string()
+                                                                      : std::string("unknown")) +
+                          "): its TTA views are unlike its training images");
+    }
+  }
+  if (options.allow_outside_paths) {
+    run.notes.push_back(
+        "--allow-outside-paths: manifest paths were read even where they resolve outside the "
+        "manifest's folder");
+  }
+}
+
+void create_explain_folder(const std::string& folder) {
+  if (folder.empty()) return;
+  std::error_code error;
+  std::filesystem::create_directories(folder, error);
+  if (error || !std::filesystem::is_directory(folder)) {
+    throw ArgumentError("--explain " + folder + ": cannot create the folder (" + error.message() +
+                        ")");
+  }
+}
+
+// Every input in batches of --batch-size; inputs that already failed while the arguments were
+// expanded are left out.
+void predict_all(const PredictOptions& options, PredictionRun& run, BatchContext& context) {
+  std::vector<PredictionItem*> batch;
+  const auto flush = [&] {
+    if (!batch.empty()) predict_batch(context, batch);
+    batch.clear();
+  };
+  for (PredictionItem& item : run.items) {
+    if (!item.error.empty()) continue;
+    batch.push_back(&item);
+    if (static_cast<std::int64_t>(batch.size()) == options.batch_size) flush();
+  }
+  flush();
+}
+
+// --verify-on-cpu's record: the verifier's comparison, and each decision the reference makes
+// differently.
+void record_verification(const CpuVerifier& verifier, PredictionRun& run) {
+  run.verification = verifier.to_json();
+  Json changed = Json::array();
+  double largest = 0;
+  for (const PredictionItem& item : run.items) {
+    if (!item.reference) continue;
+    largest = std::max(
+        largest, std::fabs(item.reference->probability_class1 - item.estimate.probability_class1));
+    if (item.reference->name == item.estimate.name) continue;
+    ++run.decisions_changed;
+    Json entry = Json::object();
+    entry.set("image", Json(item.input.label));
+    entry.set("estimate", Json(item.estimate.name));
+    entry.set("reference_estimate", Json(item.reference->name));
+    entry.set("probability_male", Json(item.estimate.probability_class1));
+    entry.set("reference_probability_male", Json(item.reference->probability_class1));
+    changed.push_back(std::move(entry));
+  }
+  run.verification.set("largest_probability_difference", Json(largest));
+  run.verification.set("decisions_changed", Json(static_cast<std::int64_t>(run.decisions_changed)));
+  run.verification.set("changed", std::move(changed));
+}
+
 }  // namespace
 
 PredictionRun run_prediction(const PredictOptions& options,
@@ -69,50 +162,12 @@ PredictionRun run_prediction(const PredictOptions& options,
                           "changes GPU kernels)";
 
   models::LoadedCheckpoint loaded = load_model(options.model, run.device);
-  try {
-    run.checkpoint_file_sha256 = data::sha256_file_hex(options.model);
-    run.input = model_input_from(loaded.info);
-    apply_dicom_window(run.input, options.dicom_window);
-    run.policy = decision_policy(loaded.info, options.threshold_override());
-  } catch (const ArgumentError&) {
-    throw;
-  } catch (const std::exception& error) {
-    throw CheckpointError(options.model + ": " + error.what());
-  }
-  run.checkpoint_tensor_sha256 = loaded.tensor_sha256;
-  run.checkpoint_sha256 = loaded.checkpoint_sha256;
-  run.info = loaded.info;
-  run.feature_layer = loaded.model->feature_layer();
+  read_checkpoint_record(options, loaded, run);
   run.views = prediction_views(options.tta);
   run.environment = describe_environment(run.device, options.deterministic);
   run.environment.set("libraries", Json(kernels::cuda::library_versions()));
-  if (!options.explain.empty()) {
-    std::error_code error;
-    std::filesystem::create_directories(options.explain, error);
-    if (error || !std::filesystem::is_directory(options.explain)) {
-      throw ArgumentError("--explain " + options.explain + ": cannot create the folder (" +
-                          error.message() + ")");
-    }
-  }
-  if (options.tta) {
-    run.notes.push_back("test-time augmentation: probabilities averaged over " +
-                        std::to_string(run.views.size()) +
-                        " views; the threshold was fitted on single views");
-    // Flipped and rotated views are only in-distribution for a model trained with them.
-    const Json* augment = run.info.training.find("augment");
-    if (augment == nullptr || !augment->is_string() || augment->as_string() == "none") {
-      run.notes.push_back("the checkpoint was not trained with flips and rotations (augment: " +
-                          (augment != nullptr && augment->is_string() ? augment->as_string()
-                                                                      : std::string("unknown")) +
-                          "): its TTA views are unlike its training images");
-    }
-  }
-
-  if (options.allow_outside_paths) {
-    run.notes.push_back(
-        "--allow-outside-paths: manifest paths were read even where they resolve outside the "
-        "manifest's folder");
-  }
+  create_explain_folder(options.explain);
+  add_option_notes(options, run);
   const auto started = std::chrono::steady_clock::now();
   run.notes.insert(run.notes.end(), inputs.notes.begin(), inputs.notes.end());
   for (std::size_t i = 0; i < inputs.items.size(); ++i) {
@@ -134,47 +189,10 @@ PredictionRun run_prediction(const PredictOptions& options,
     }
     verifier.emplace(*loaded.model, run.device, *reference);
   }
-
   BatchContext context{run, *loaded.model, verifier ? &*verifier : nullptr,
                        &run.prediction_seconds};
-  std::vector<PredictionItem*> batch;
-  const auto flush = [&] {
-    if (!batch.empty()) predict_batch(context, batch);
-    batch.clear();
-  };
-  for (PredictionItem& item : run.items) {
-    if (!item.error.empty()) continue;  // failed while the arguments were expanded
-    batch.push_back(&item);
-    if (static_cast<std::int64_t>(batch.size()) == options.batch_size) flush();
-  }
-  flush();
-
-  if (verifier) {
-    run.verification = verifier->to_json();
-    Json changed = Json::array();
-    for (const PredictionItem& item : run.items) {
-      if (!item.reference || item.reference->name == item.estimate.name) continue;
-      ++run.decisions_changed;
-      Json entry = Json::object();
-      entry.set("image", Json(item.input.label));
-      entry.set("estimate", Json(item.estimate.name));
-      entry.set("reference_estimate", Json(item.reference->name));
-      entry.set("probability_male", Json(item.estimate.probability_class1));
-      entry.set("reference_probability_male", Json(item.reference->probability_class1));
-      changed.push_back(std::move(entry));
-    }
-    double largest = 0;
-    for (const PredictionItem& item : run.items) {
-      if (item.reference) {
-        largest = std::max(
-            largest, std::fabs(item.reference->probability_class1 - item.estimate.probability_class1));
-      }
-    }
-    run.verification.set("largest_probability_difference", Json(largest));
-    run.verification.set("decisions_changed",
-                         Json(static_cast<std::int64_t>(run.decisions_changed)));
-    run.verification.set("changed", std::move(changed));
-  }
+  predict_all(options, run, context);
+  if (verifier) record_verification(*verifier, run);
   run.total_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   run.finished_utc = utc_timestamp();

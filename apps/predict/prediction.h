@@ -18,7 +18,7 @@
 #include "apps/predict/preparation.h"
 #include "apps/predict/tta.h"
 #include "models/checkpoint.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::apps {
 

@@ -20,7 +20,7 @@
 #include "data/cache.h"
 #include "data/dicom.h"
 #include "models/checkpoint.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::apps {
 

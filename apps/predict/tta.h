@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "data/augment.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::apps {
 

@@ -6,8 +6,8 @@
 #include <cstring>
 #include <exception>
 
+#include "autograd/autograd.h"
 #include "kernels/ops.h"
-#include "tensor/autograd.h"
 
 namespace engine::apps {
 
@@ -46,6 +46,27 @@ bool bitwise_equal(const Tensor& a, const Tensor& b) {
          });
 }
 
+// Runs the stages in order (no gradients) and returns every stage's output.
+std::vector<Tensor> run_stages(const std::vector<models::ModelStage>& stages,
+                               const Tensor& images) {
+  NoGradGuard no_grad;
+  std::vector<Tensor> outputs;
+  Tensor x = images;
+  for (const models::ModelStage& stage : stages) {
+    x = stage.run(x);
+    outputs.push_back(x);
+  }
+  return outputs;
+}
+
+// The index of the stage whose output is the feature map, or -1.
+int feature_stage(const std::vector<models::ModelStage>& stages, const std::string& feature_layer) {
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    if (stages[i].name == feature_layer) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 std::vector<double> logits_of(const Tensor& logits) {
   return logits.to(Device::cpu()).to(DType::Float64).to_vector<double>();
 }
@@ -56,15 +77,15 @@ CpuVerifier::CpuVerifier(models::Model& fast, Device fast_device, models::Model&
     : fast_(fast),
       fast_device_(fast_device),
       reference_(reference),
-      fast_stages_(forward_stages(fast)),
-      reference_stages_(forward_stages(reference)),
+      fast_stages_(fast.stages()),
+      reference_stages_(reference.stages()),
       feature_index_(feature_stage(fast_stages_, fast.feature_layer())) {
   if (feature_index_ < 0) {
     stages_match_ = false;
-    mismatch_ = "no top-level layer is the feature layer " + fast.feature_layer();
+    mismatch_ = "no stage of the model is the feature layer " + fast.feature_layer();
     return;
   }
-  for (const ForwardStage& stage : fast_stages_)
+  for (const models::ModelStage& stage : fast_stages_)
     deviations_.push_back({stage.name, "", 0, 0, false});
 }
 
@@ -85,13 +106,13 @@ std::vector<double> CpuVerifier::compare(const Tensor& images, std::vector<doubl
           !bitwise_equal(fast_outputs[static_cast<std::size_t>(feature_index_)], fast.features)) {
         stages_match_ = false;
         mismatch_ =
-            "running the top-level layers one by one did not reproduce forward_outputs() "
+            "running the model's stages one by one did not reproduce forward_outputs() "
             "bit for bit";
       }
     } catch (const std::exception& error) {  // a layer fed what forward_outputs never gives it
       stages_match_ = false;
       mismatch_ = std::string(
-                      "running the top-level layers one by one did not reproduce "
+                      "running the model's stages one by one did not reproduce "
                       "forward_outputs(): ") +
                   error.what();
     }
@@ -132,7 +153,7 @@ Json CpuVerifier::to_json() const {
   json.set("verification_seconds", Json(seconds_verifying_));
   json.set("per_layer", Json(stages_match_));
   json.set("note",
-           Json(stages_match_ ? "top-level layers run one by one; checked to reproduce "
+           Json(stages_match_ ? "the model's stages run one by one; checked to reproduce "
                                 "forward_outputs() bit for bit on the fast backend"
                               : mismatch_ + "; only the feature map and the logits are compared"));
   Json layers = Json::array();

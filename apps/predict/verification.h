@@ -5,7 +5,8 @@
 // reference instead of im2col/BLAS (and, after a GPU prediction, every op runs on the CPU instead
 // of CUDA/cuDNN/cuBLAS). The reference model is a second copy loaded from the same checkpoint on
 // the CPU (its tensor digest verified again); on a CPU-only run it is the same model.
-// Both sides run the model stage by stage (apps/predict/forward_stages.h); for each stage the
+// Both sides run the model stage by stage (models::Model::stages(), each network's own
+// definition of its forward pass); for each stage the
 // largest absolute difference over all images is reported beside the largest absolute reference
 // value (the scale the difference is small against). The orchestrator then recomputes every
 // decision from the reference logits and lists the ones that change.
@@ -14,9 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "apps/predict/forward_stages.h"
 #include "models/model.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::apps {
 
@@ -47,7 +47,7 @@ class CpuVerifier {
   models::Model& fast_;
   Device fast_device_;
   models::Model& reference_;
-  std::vector<ForwardStage> fast_stages_, reference_stages_;
+  std::vector<models::ModelStage> fast_stages_, reference_stages_;
   int feature_index_ = -1;
   bool stages_match_ = true;
   std::string mismatch_;

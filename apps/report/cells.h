@@ -5,9 +5,11 @@
 
 #include <string>
 
-#include "apps/report/fields.h"
+#include "results/fields.h"
 
 namespace engine::report {
+
+using results::Field;  // results.json's values with their paths (results/fields.h)
 
 // A proportion: "93.2%".
 std::string percent_cell(const Field& number);

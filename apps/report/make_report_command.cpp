@@ -3,10 +3,10 @@
 #include <filesystem>
 
 #include "apps/common/output_guard.h"
-#include "apps/report/fields.h"
 #include "apps/report/report.h"
-#include "tensor/json.h"
-#include "tensor/safetensors.h"
+#include "results/fields.h"
+#include "util/file_io.h"
+#include "util/json.h"
 
 namespace engine::report {
 
@@ -72,7 +72,7 @@ int run_make_report(const std::vector<std::string>& arguments, std::ostream& out
   } catch (const apps::OutputRefused& failure) {
     error << "make_report: " << failure.what() << "\n";
     return 2;
-  } catch (const ReportError& failure) {
+  } catch (const results::ResultsError& failure) {
     error << "make_report: " << shown << ": " << failure.what() << "\n";
     return 1;
   } catch (const std::exception& failure) {

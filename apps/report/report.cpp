@@ -7,7 +7,8 @@
 #include "apps/report/cells.h"
 #include "apps/report/format.h"
 #include "apps/report/sections.h"
-#include "tensor/safetensors.h"
+#include "results/check.h"
+#include "util/file_io.h"
 
 #ifndef ENGINE_GIT_DESCRIBE
 #define ENGINE_GIT_DESCRIBE "unknown"
@@ -71,7 +72,7 @@ std::string plot_file(std::size_t model_index, const std::string& name, std::str
 
 Document build_report(const Json& results) {
   const Field root(results);
-  check_results(root);
+  results::check_results(root);
   Document document;
   add_header(document, root);
   add_reading_guide(document, root);

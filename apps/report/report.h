@@ -18,13 +18,13 @@
 #include <vector>
 
 #include "apps/report/document.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::report {
 
-// Builds the report without writing anything. Throws ReportError (apps/report/fields.h) naming
-// the field when results.json lacks one the report cannot do without: format_version (1), kind,
-// run.command, data.synthetic, models[i].architecture, and in each evaluation present the
+// Builds the report without writing anything. Throws results::ResultsError (results/fields.h)
+// naming the field when results.json lacks one the report cannot do without: format_version (1),
+// kind, run.command, data.synthetic, models[i].architecture, and in each evaluation present the
 // confusion matrix, accuracy and positive-class figures; folds.per_fold when kind is "folds".
 Document build_report(const Json& results);
 

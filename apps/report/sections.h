@@ -8,13 +8,11 @@
 #include <string_view>
 
 #include "apps/report/document.h"
-#include "apps/report/fields.h"
+#include "results/fields.h"
 
 namespace engine::report {
 
-// Throws ReportError naming the first field the report cannot do without (see report.h).
-void check_results(const Field& results);
-void check_evaluation(const Field& evaluation);
+using results::Field;  // results.json's values with their paths (results/fields.h)
 
 void add_header(Document& document, const Field& results);
 void add_reading_guide(Document& document, const Field& results);

@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "apps/report/document.h"
-#include "apps/report/fields.h"
+#include "results/fields.h"
 
 namespace engine::report {
+
+using results::Field;  // results.json's values with their paths (results/fields.h)
 
 // Columns: cases, accuracy [CI], precision (counts), recall [CI], F1 [CI].
 std::vector<std::string> headline_header();

@@ -7,9 +7,9 @@
 #include "apps/common/arguments.h"
 #include "apps/common/output_guard.h"
 #include "models/registry.h"
+#include "models/safetensors.h"
 #include "models/weights.h"
-#include "tensor/json.h"
-#include "tensor/safetensors.h"
+#include "util/json.h"
 
 namespace engine::apps {
 

@@ -13,16 +13,16 @@ namespace engine::apps {
 namespace {
 constexpr double unbounded = std::numeric_limits<double>::max();
 constexpr std::int64_t large = std::numeric_limits<std::int64_t>::max();
-}  // namespace
 
-void register_training_options(ArgumentTable& t, TrainingConfig& c) {
+// The options of each section of --help, in its order.
+void register_data_options(ArgumentTable& t, TrainingConfig& c) {
   t.section("Data");
   t.text("data", &c.data, "CSV manifest, folder holding manifest.csv, or class folders F/ and M/");
   t.text("columns", &c.columns, "manifest column names", {"auto", "default", "rsna"});
   t.text("age-unit", &c.age_unit, "unit of the age column", {"auto", "months", "years"});
   t.text("split", &c.split_file, "read the train/validation/test split from this CSV");
-  t.number("validation-fraction", &c.validation_fraction, "share of each sex for validation",
-           0.01, 0.9);
+  t.number("validation-fraction", &c.validation_fraction, "share of each sex for validation", 0.01,
+           0.9);
   t.number("test-fraction", &c.test_fraction, "share of each sex for the test part (0: none)", 0,
            0.9);
   t.integer("folds", &c.folds, "k-fold cross-validation with K folds (0: off)", 0, 50);
@@ -39,10 +39,12 @@ void register_training_options(ArgumentTable& t, TrainingConfig& c) {
          "Center/Width, else the full stored range) or 'none' (always the full stored range); "
          "recorded in the checkpoint for predict_app",
          {"file", "none"});
+}
 
+void register_model_options(ArgumentTable& t, TrainingConfig& c) {
   t.section("Models");
-  t.text("model", &c.model, "architecture", {"resnet18", "resnet50", "inception_v3",
-                                             "efficientnet_b0"});
+  t.text("model", &c.model, "architecture",
+         {"resnet18", "resnet50", "inception_v3", "efficientnet_b0"});
   t.list("compare", &c.compare, "train each of these on the same split and recipe (comma list)");
   t.integer("input-size", &c.input_size, "input side in pixels (0: the architecture's own)", 0,
             1024);
@@ -56,7 +58,9 @@ void register_training_options(ArgumentTable& t, TrainingConfig& c) {
             large);
   t.number("backbone-lr-factor", &c.backbone_learning_rate_factor,
            "learning-rate factor for everything but the head", 0, 1);
+}
 
+void register_optimization_options(ArgumentTable& t, TrainingConfig& c) {
   t.section("Training");
   t.text("device", &c.device, "cpu, cuda, cuda:N, or auto (cuda when a GPU is found)");
   t.integer("seed", &c.seed, "seed of the split, initialisation, order, augmentation, dropout", 0,
@@ -88,7 +92,9 @@ void register_training_options(ArgumentTable& t, TrainingConfig& c) {
   t.repeated("stage", &c.stages,
              "a stage of a multi-stage recipe: data=PATH,size=N,epochs=N,lr=X,batch=N,"
              "augment=NAME,freeze_epochs=N,name=TEXT (repeat for each stage)");
+}
 
+void register_evaluation_options(ArgumentTable& t, TrainingConfig& c) {
   t.section("Evaluation");
   t.text("positive-class", &c.positive_class, "class that precision, recall and F1 refer to",
          {"male", "female"});
@@ -96,7 +102,9 @@ void register_training_options(ArgumentTable& t, TrainingConfig& c) {
            "accuracy of decided cases that sets the undetermined band", 0.5, 1);
   t.integer("bootstrap", &c.bootstrap_replicates, "bootstrap replicates for F1 and AUC intervals",
             100, 100000);
+}
 
+void register_output_options(ArgumentTable& t, TrainingConfig& c) {
   t.section("Output");
   t.text("out", &c.out, "run folder (created; required)");
   t.text("name", &c.name, "run name in the report (default: the folder's name)");
@@ -106,6 +114,16 @@ void register_training_options(ArgumentTable& t, TrainingConfig& c) {
   t.integer("workers", &c.workers, "data loader threads", 0, 64);
   t.integer("threads", &c.threads, "CPU compute threads (0: all)", 0, 1024);
   t.flag("report", &c.report, "write report.md and report.html");
+}
+
+}  // namespace
+
+void register_training_options(ArgumentTable& t, TrainingConfig& c) {
+  register_data_options(t, c);
+  register_model_options(t, c);
+  register_optimization_options(t, c);
+  register_evaluation_options(t, c);
+  register_output_options(t, c);
 }
 
 namespace {
@@ -164,25 +182,36 @@ std::vector<StageOptions> TrainingConfig::stage_options() const {
     std::size_t start = 0;
     while (start < text.size()) {
       const std::size_t comma = text.find(',', start);
-      const std::string pair = text.substr(start, comma == std::string::npos ? comma : comma - start);
+      const std::string pair =
+          text.substr(start, comma == std::string::npos ? comma : comma - start);
       const std::size_t equals = pair.find('=');
       if (equals == std::string::npos || equals == 0) {
         throw ArgumentError("--stage '" + text + "': '" + pair + "' is not key=value");
       }
       const std::string key = pair.substr(0, equals), value = pair.substr(equals + 1);
       try {
-        if (key == "name") stage.name = value;
-        else if (key == "data") stage.data = value;
-        else if (key == "size") stage.input_size = std::stoll(value);
-        else if (key == "epochs") stage.epochs = std::stoll(value);
-        else if (key == "lr") stage.learning_rate = std::stod(value);
-        else if (key == "batch") stage.batch_size = std::stoll(value);
-        else if (key == "augment") stage.augment = value;
-        else if (key == "freeze_epochs") stage.freeze_epochs = std::stoll(value);
-        else throw ArgumentError("unknown key");
+        if (key == "name")
+          stage.name = value;
+        else if (key == "data")
+          stage.data = value;
+        else if (key == "size")
+          stage.input_size = std::stoll(value);
+        else if (key == "epochs")
+          stage.epochs = std::stoll(value);
+        else if (key == "lr")
+          stage.learning_rate = std::stod(value);
+        else if (key == "batch")
+          stage.batch_size = std::stoll(value);
+        else if (key == "augment")
+          stage.augment = value;
+        else if (key == "freeze_epochs")
+          stage.freeze_epochs = std::stoll(value);
+        else
+          throw ArgumentError("unknown key");
       } catch (const std::exception&) {
-        throw ArgumentError("--stage '" + text + "': bad " + key + " '" + value +
-                            "' (keys: name, data, size, epochs, lr, batch, augment, freeze_epochs)");
+        throw ArgumentError(
+            "--stage '" + text + "': bad " + key + " '" + value +
+            "' (keys: name, data, size, epochs, lr, batch, augment, freeze_epochs)");
       }
       if (comma == std::string::npos) break;
       start = comma + 1;
@@ -223,7 +252,8 @@ void TrainingConfig::validate() const {
     }
     if (!stage.augment.empty() && stage.augment != "none" && stage.augment != "seed-study" &&
         stage.augment != "extended") {
-      throw ArgumentError("--stage " + stage.name + ": augment must be none, seed-study or extended");
+      throw ArgumentError("--stage " + stage.name +
+                          ": augment must be none, seed-study or extended");
     }
   }
 }

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "apps/common/arguments.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::apps {
 
@@ -17,12 +17,12 @@ namespace engine::apps {
 // run's options. Stages run in order, each starting from the previous stage's best weights.
 struct StageOptions {
   std::string name;
-  std::string data;              // empty: the run's --data
-  std::int64_t input_size = 0;   // 0: the run's input size
-  std::int64_t epochs = 0;       // 0: the run's --epochs
-  double learning_rate = 0;      // 0: the run's --lr
-  std::int64_t batch_size = 0;   // 0: the run's --batch-size
-  std::string augment;           // empty: the run's --augment
+  std::string data;                 // empty: the run's --data
+  std::int64_t input_size = 0;      // 0: the run's input size
+  std::int64_t epochs = 0;          // 0: the run's --epochs
+  double learning_rate = 0;         // 0: the run's --lr
+  std::int64_t batch_size = 0;      // 0: the run's --batch-size
+  std::string augment;              // empty: the run's --augment
   std::int64_t freeze_epochs = -1;  // -1: the run's --freeze-epochs
 };
 
@@ -37,9 +37,9 @@ inline constexpr double maximum_class_weight = 100;
 struct TrainingConfig {
   // data
   std::string data;
-  std::string columns = "auto";  // auto, default (path,sex,age,id), rsna
-  std::string age_unit = "auto"; // auto (rsna: months, else years), months, years
-  std::string split_file;        // read a split written earlier instead of drawing one
+  std::string columns = "auto";   // auto, default (path,sex,age,id), rsna
+  std::string age_unit = "auto";  // auto (rsna: months, else years), months, years
+  std::string split_file;         // read a split written earlier instead of drawing one
   double validation_fraction = 0.15;
   double test_fraction = 0.15;
   std::int64_t folds = 0;
@@ -68,10 +68,10 @@ struct TrainingConfig {
   std::int64_t epochs = 30;
   std::int64_t batch_size = 32;
   std::string optimizer = "adamw";
-  double learning_rate = 0;   // 0: 1e-3 for AdamW, 0.1 for SGD
+  double learning_rate = 0;  // 0: 1e-3 for AdamW, 0.1 for SGD
   double momentum = 0.9;
   bool nesterov = false;
-  double weight_decay = -1;   // < 0: 0.05 for AdamW, 1e-4 for SGD
+  double weight_decay = -1;  // < 0: 0.05 for AdamW, 1e-4 for SGD
   std::string schedule = "cosine";
   double warmup_epochs = 1;
   std::int64_t step_epochs = 10;
@@ -82,7 +82,7 @@ struct TrainingConfig {
   double max_gradient_norm = 5;        // 0: no clipping
   std::string augment = "seed-study";  // none, seed-study, extended
   std::string early_stopping_metric = "auc";
-  std::int64_t patience = 0;           // 0: train every epoch, keep the best
+  std::int64_t patience = 0;  // 0: train every epoch, keep the best
   std::vector<std::string> stages;
 
   // evaluation

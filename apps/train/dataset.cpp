@@ -9,7 +9,7 @@
 #include "data/error.h"
 #include "data/file.h"
 #include "kernels/cpu/parallel.h"
-#include "tensor/sha256.h"
+#include "util/sha256.h"
 
 namespace engine::apps {
 
@@ -42,8 +42,8 @@ Dataset load_dataset(const std::string& location, const std::string& columns,
   Dataset dataset;
   dataset.location = location;
   const std::filesystem::path manifest_file = manifest_file_of(location);
-  const bool rsna = columns == "rsna" ||
-                    (columns == "auto" && !manifest_file.empty() && header_names_rsna(manifest_file));
+  const bool rsna = columns == "rsna" || (columns == "auto" && !manifest_file.empty() &&
+                                          header_names_rsna(manifest_file));
   dataset.columns = rsna ? "rsna" : "default";
   dataset.manifest = data::read_dataset(
       location, rsna ? data::ManifestColumns::rsna() : data::ManifestColumns{}, paths);
@@ -215,10 +215,11 @@ const data::ImageCache& CacheStore::get(const Dataset& dataset, int side) {
   if (!slot) {
     data::PreprocessConfig config = base_;
     config.side = side;
-    std::printf("caching %zu images of %s at %dx%d ...\n", records.size(),
-                dataset.location.c_str(), side, side);
+    std::printf("caching %zu images of %s at %dx%d ...\n", records.size(), dataset.location.c_str(),
+                side, side);
     std::fflush(stdout);
-    slot = std::make_unique<data::ImageCache>(data::build_cache(dataset.manifest, config, options_));
+    slot =
+        std::make_unique<data::ImageCache>(data::build_cache(dataset.manifest, config, options_));
   }
   return *slot;
 }

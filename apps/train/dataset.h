@@ -13,12 +13,12 @@
 #include "data/cache.h"
 #include "data/manifest.h"
 #include "data/split.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::apps {
 
 struct Dataset {
-  std::string location;      // as given
+  std::string location;  // as given
   data::Manifest manifest;
   std::string manifest_sha256;  // of the manifest file, or of the class-folder listing
   std::string columns;          // the preset used: default or rsna

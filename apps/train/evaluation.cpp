@@ -4,10 +4,10 @@
 #include <limits>
 #include <stdexcept>
 
+#include "autograd/autograd.h"
 #include "metrics/calibration.h"
 #include "metrics/confusion.h"
 #include "metrics/roc.h"
-#include "tensor/autograd.h"
 
 namespace engine::apps {
 
@@ -69,12 +69,18 @@ QuickFigures quick_figures(const Predictions& predictions) {
 
 double QuickFigures::score(const std::string& metric) const {
   double value = std::nan("");
-  if (metric == "loss") value = -loss;
-  else if (metric == "accuracy") value = accuracy;
-  else if (metric == "balanced_accuracy") value = balanced_accuracy;
-  else if (metric == "auc") value = auc;
-  else if (metric == "f1") value = f1;
-  else throw std::invalid_argument("unknown early-stopping metric '" + metric + "'");
+  if (metric == "loss")
+    value = -loss;
+  else if (metric == "accuracy")
+    value = accuracy;
+  else if (metric == "balanced_accuracy")
+    value = balanced_accuracy;
+  else if (metric == "auc")
+    value = auc;
+  else if (metric == "f1")
+    value = f1;
+  else
+    throw std::invalid_argument("unknown early-stopping metric '" + metric + "'");
   return std::isnan(value) ? -std::numeric_limits<double>::infinity() : value;
 }
 

@@ -14,8 +14,8 @@ namespace engine::apps {
 struct Predictions {
   std::vector<std::size_t> samples;  // cache indices, in the order evaluated
   std::vector<int> labels;
-  std::vector<double> logits;        // N x 2, row by row
-  double mean_loss = 0;              // unweighted cross-entropy, no smoothing
+  std::vector<double> logits;  // N x 2, row by row
+  double mean_loss = 0;        // unweighted cross-entropy, no smoothing
 
   std::vector<double> probabilities_male(double temperature = 1.0) const;
 };

@@ -11,9 +11,10 @@
 #include "metrics/undetermined.h"
 #include "models/checkpoint.h"
 #include "models/registry.h"
+#include "models/safetensors.h"
 #include "models/weights.h"
-#include "tensor/safetensors.h"
-#include "tensor/sha256.h"
+#include "results/training_results.h"
+#include "util/sha256.h"
 
 namespace engine::apps {
 
@@ -131,198 +132,264 @@ const Dataset& DatasetStore::get(const std::string& location) {
   return *slot;
 }
 
-ModelRunResult run_model(const TrainingConfig& config, const std::string& architecture,
-                         const Partition& partition, const Dataset& final_dataset,
-                         DatasetStore& datasets, CacheStore& caches, Device device,
-                         const std::filesystem::path& folder, Progress& progress) {
-  const auto started = std::chrono::steady_clock::now();
-  const std::vector<StageOptions> stages = config.stage_options();
-  std::vector<std::int64_t> sizes;
-  for (const StageOptions& stage : stages) sizes.push_back(stage_size(config, stage, architecture));
+namespace {
 
+// The model of one run: its options (with the reason for any departure from the configuration)
+// and the weights it starts from.
+struct ModelSetup {
   models::ModelOptions options;
-  options.seed = static_cast<std::uint64_t>(config.seed);
-  options.dropout = config.dropout;
-  options.stochastic_depth = config.stochastic_depth;
   std::string notes;
-  options.auxiliary_head = config.auxiliary_head && architecture == "inception_v3";
-  if (options.auxiliary_head && *std::min_element(sizes.begin(), sizes.end()) < 299) {
-    options.auxiliary_head = false;  // its 5x5 convolution needs Mixed_6e's 17x17 map (input 299)
-    notes = "InceptionV3's auxiliary head is off: it needs an input of 299 pixels. ";
+  std::unique_ptr<models::Model> model;
+  std::string initial_weights;  // in words, for results.json and the checkpoint
+};
+
+ModelSetup make_model(const TrainingConfig& config, const std::string& architecture,
+                      const std::vector<std::int64_t>& sizes, Device device, Progress& progress) {
+  ModelSetup setup;
+  setup.options.seed = static_cast<std::uint64_t>(config.seed);
+  setup.options.dropout = config.dropout;
+  setup.options.stochastic_depth = config.stochastic_depth;
+  setup.options.auxiliary_head = config.auxiliary_head && architecture == "inception_v3";
+  if (setup.options.auxiliary_head && *std::min_element(sizes.begin(), sizes.end()) < 299) {
+    setup.options.auxiliary_head = false;  // its 5x5 convolution needs Mixed_6e's 17x17 map
+    setup.notes = "InceptionV3's auxiliary head is off: it needs an input of 299 pixels. ";
   }
-  auto model = models::create_model(architecture, options);
-  model->to(device);
-  const std::string initial_weights = load_initial_weights(config, *model, progress);
+  setup.model = models::create_model(architecture, setup.options);
+  setup.model->to(device);
+  setup.initial_weights = load_initial_weights(config, *setup.model, progress);
+  return setup;
+}
 
-  ModelRunResult result;
-  Json stage_entries = Json::array();
-  Json history = Json::array();
-  std::vector<StageHistory> histories;
-  std::filesystem::path previous_best;
-  Json last_stage_summary;
-  std::int64_t epochs_this_run = 0;
-  for (std::size_t s = 0; s < stages.size(); ++s) {
-    const StageOptions& stage = stages[s];
-    const bool final_data = stage.data.empty() || stage.data == config.data;
-    const Dataset* dataset = &final_dataset;
-    Dataset pretraining;
-    std::vector<std::size_t> train = partition.train, validation = partition.validation;
-    std::string data_description = final_dataset.location + " (" + partition.label +
-                                   (partition.label.empty() ? "" : ", ") + "training part)";
-    if (!final_data) {
-      PretrainingData own =
-          pretraining_data(config, final_dataset, partition, datasets.get(stage.data));
-      train = own.split.indices(data::Part::Train);
-      validation = own.split.indices(data::Part::Validation);
-      pretraining = std::move(own.dataset);
-      dataset = &pretraining;
-      data_description = stage.data + " (" + std::to_string(own.removed) +
-                         " images of held-out hands removed; its own validation part)";
-    }
-    const data::ImageCache& cache = caches.get(*dataset, static_cast<int>(sizes[s]));
-    StageInputs inputs{&cache, data::cache_indices(cache, train),
-                       data::cache_indices(cache, validation)};
-    if (!previous_best.empty()) load_weights(*model, previous_best);
+// What a checkpoint of this model records besides its weights (calibration and provenance are
+// added by the caller).
+models::CheckpointInfo checkpoint_info(const TrainingConfig& config, const ModelSetup& setup,
+                                       const std::string& architecture, std::int64_t side) {
+  models::CheckpointInfo info;
+  info.architecture = architecture;
+  info.options = setup.options;
+  info.class_names = {"female", "male"};
+  info.input_size = side;
+  info.preprocessing = preprocessing_json(config, side);
+  info.training = config.to_json();
+  return info;
+}
 
-    StageSettings settings;
-    settings.index = static_cast<std::int64_t>(s) + 1;
-    settings.name = stage.name;
-    settings.data_description = data_description;
-    settings.epochs = stage.epochs > 0 ? stage.epochs : config.epochs;
-    settings.batch_size = stage.batch_size > 0 ? stage.batch_size : config.batch_size;
-    settings.freeze_epochs = stage.freeze_epochs >= 0 ? stage.freeze_epochs : config.freeze_epochs;
-    settings.learning_rate = stage.learning_rate > 0 ? stage.learning_rate
-                                                     : config.effective_learning_rate();
-    settings.augment = stage.augment.empty() ? config.augment : stage.augment;
+// A stage's data: the final data's training part, or (--stage data=...) other data without the
+// hands held out in the final data, with its own validation part.
+struct StageData {
+  const Dataset* final_dataset = nullptr;
+  std::optional<Dataset> own;  // when the stage has data of its own
+  std::vector<std::size_t> train, validation;
+  std::string description;
+  const Dataset& dataset() const { return own ? *own : *final_dataset; }
+};
 
-    models::CheckpointInfo info;
-    info.architecture = architecture;
-    info.options = options;
-    info.class_names = {"female", "male"};
-    info.input_size = sizes[s];
-    info.preprocessing = preprocessing_json(config, sizes[s]);
-    info.training = config.to_json();
-    info.provenance.set("stage", Json(stage.name));
-    info.provenance.set("data", Json(data_description));
-    info.provenance.set("initial_weights", Json(s == 0 ? initial_weights : previous_best.string()));
+StageData stage_data(const TrainingConfig& config, const StageOptions& stage,
+                     const Partition& partition, const Dataset& final_dataset,
+                     DatasetStore& datasets) {
+  StageData result;
+  result.final_dataset = &final_dataset;
+  result.train = partition.train;
+  result.validation = partition.validation;
+  result.description = final_dataset.location + " (" + partition.label +
+                       (partition.label.empty() ? "" : ", ") + "training part)";
+  if (stage.data.empty() || stage.data == config.data) return result;
+  PretrainingData own =
+      pretraining_data(config, final_dataset, partition, datasets.get(stage.data));
+  result.train = own.split.indices(data::Part::Train);
+  result.validation = own.split.indices(data::Part::Validation);
+  result.own = std::move(own.dataset);
+  result.description = stage.data + " (" + std::to_string(own.removed) +
+                       " images of held-out hands removed; its own validation part)";
+  return result;
+}
 
-    const std::int64_t epochs_left =
-        config.interrupt_after_epochs > 0 ? config.interrupt_after_epochs - epochs_this_run : 0;
-    const auto interrupted = [&] {
-      return TrainingInterrupted("interrupted after " + std::to_string(epochs_this_run) +
-                                 " epochs as asked (--interrupt-after-epochs); continue with "
-                                 "--resume and the same options");
-    };
-    if (config.interrupt_after_epochs > 0 && epochs_left <= 0) throw interrupted();
-    const StageResult stage_result =
-        run_stage(config, settings, inputs, *model, device, info,
-                  folder / ("stage" + std::to_string(s + 1)), config.resume, progress, epochs_left);
-    epochs_this_run += stage_result.epochs_run;
-    if (!stage_result.completed) throw interrupted();
-    previous_best = stage_result.best_checkpoint;
-    histories.push_back({stage.name, stage_result.history});
-    for (const EpochRecord& record : stage_result.history) {
-      Json line = record.to_json();
-      line.set("stage", Json(static_cast<std::int64_t>(s + 1)));
-      history.push_back(std::move(line));
-    }
-    Json entry = Json::object();
-    entry.set("name", Json(stage.name));
-    entry.set("data", Json(data_description));
-    entry.set("images_train", Json(static_cast<std::int64_t>(inputs.train.size())));
-    entry.set("images_validation", Json(static_cast<std::int64_t>(inputs.validation.size())));
-    entry.set("input_size", Json(sizes[s]));
-    entry.set("epochs", Json(settings.epochs));
-    entry.set("learning_rate", Json(settings.learning_rate));
-    entry.set("augment", Json(settings.augment));
-    entry.set("initial_weights", Json(s == 0 ? initial_weights : "the best of stage " +
-                                                                    std::to_string(s)));
-    entry.set("best_epoch", Json(stage_result.best_epoch));
-    entry.set("stop_reason", Json(stage_result.stop_reason));
-    entry.set("stopped_early", Json(stage_result.stopped_early));
-    stage_entries.push_back(std::move(entry));
-    last_stage_summary = stage_entries.as_array().back();
+StageSettings stage_settings(const TrainingConfig& config, const StageOptions& stage,
+                             std::size_t index, const std::string& description) {
+  StageSettings settings;
+  settings.index = static_cast<std::int64_t>(index) + 1;
+  settings.name = stage.name;
+  settings.data_description = description;
+  settings.epochs = stage.epochs > 0 ? stage.epochs : config.epochs;
+  settings.batch_size = stage.batch_size > 0 ? stage.batch_size : config.batch_size;
+  settings.freeze_epochs = stage.freeze_epochs >= 0 ? stage.freeze_epochs : config.freeze_epochs;
+  settings.learning_rate =
+      stage.learning_rate > 0 ? stage.learning_rate : config.effective_learning_rate();
+  settings.augment = stage.augment.empty() ? config.augment : stage.augment;
+  return settings;
+}
+
+// Everything one model's stages share while they run in turn.
+struct StageRun {
+  const TrainingConfig& config;
+  const std::string& architecture;
+  const Partition& partition;
+  const Dataset& final_dataset;
+  DatasetStore& datasets;
+  CacheStore& caches;
+  Device device;
+  const std::filesystem::path& folder;
+  Progress& progress;
+  std::int64_t epochs_this_run = 0;  // --interrupt-after-epochs counts across stages
+  std::filesystem::path previous_best = {};
+
+  TrainingInterrupted interrupted() const {
+    return TrainingInterrupted("interrupted after " + std::to_string(epochs_this_run) +
+                               " epochs as asked (--interrupt-after-epochs); continue with "
+                               "--resume and the same options");
   }
-  write_epochs_csv(folder / "epochs.csv", histories);
+};
 
-  // The final model: the last stage's best weights, calibrated on the validation part.
-  load_weights(*model, previous_best);
-  const std::int64_t side = sizes.back();
-  const data::ImageCache& cache = caches.get(final_dataset, static_cast<int>(side));
+// Stage s (0-based) of the recipe: trains `setup.model` from the previous stage's best weights
+// and returns its summary (with its epochs) for results.json.
+results::StageSummary run_one_stage(StageRun& run, ModelSetup& setup, std::size_t s,
+                                    std::int64_t side) {
+  const TrainingConfig& config = run.config;
+  const StageOptions stage = config.stage_options()[s];
+  const StageData data = stage_data(config, stage, run.partition, run.final_dataset, run.datasets);
+  const data::ImageCache& cache = run.caches.get(data.dataset(), static_cast<int>(side));
+  const StageInputs inputs{&cache, data::cache_indices(cache, data.train),
+                           data::cache_indices(cache, data.validation)};
+  if (!run.previous_best.empty()) load_weights(*setup.model, run.previous_best);
+  const StageSettings settings = stage_settings(config, stage, s, data.description);
+
+  models::CheckpointInfo info = checkpoint_info(config, setup, run.architecture, side);
+  info.provenance.set("stage", Json(stage.name));
+  info.provenance.set("data", Json(data.description));
+  info.provenance.set("initial_weights",
+                      Json(s == 0 ? setup.initial_weights : run.previous_best.string()));
+
+  const std::int64_t epochs_left =
+      config.interrupt_after_epochs > 0 ? config.interrupt_after_epochs - run.epochs_this_run : 0;
+  if (config.interrupt_after_epochs > 0 && epochs_left <= 0) throw run.interrupted();
+  const StageResult result = run_stage(config, settings, inputs, *setup.model, run.device, info,
+                                       run.folder / ("stage" + std::to_string(s + 1)),
+                                       config.resume, run.progress, epochs_left);
+  run.epochs_this_run += result.epochs_run;
+  if (!result.completed) throw run.interrupted();
+  run.previous_best = result.best_checkpoint;
+
+  results::StageSummary summary;
+  summary.name = stage.name;
+  summary.data = data.description;
+  summary.images_train = static_cast<std::int64_t>(inputs.train.size());
+  summary.images_validation = static_cast<std::int64_t>(inputs.validation.size());
+  summary.input_size = side;
+  summary.epochs = settings.epochs;
+  summary.learning_rate = settings.learning_rate;
+  summary.augment = settings.augment;
+  summary.initial_weights =
+      s == 0 ? setup.initial_weights : "the best of stage " + std::to_string(s);
+  summary.best_epoch = result.best_epoch;
+  summary.stop_reason = result.stop_reason;
+  summary.stopped_early = result.stopped_early;
+  summary.history = result.history;
+  return summary;
+}
+
+// The final model (the last stage's best weights, already loaded), calibrated on the validation
+// part and evaluated there and on the test part; writes both prediction files.
+void evaluate_final(const StageRun& run, models::Model& model, std::int64_t side,
+                    results::ModelResult& entry, ModelRunResult& result,
+                    metrics::Evaluation& validation_evaluation) {
+  const TrainingConfig& config = run.config;
+  const data::ImageCache& cache = run.caches.get(run.final_dataset, static_cast<int>(side));
   const data::Normalization normalization = data::Normalization::imagenet();
-  const Predictions validation =
-      predict(*model, cache, data::cache_indices(cache, partition.validation), device,
-              static_cast<int>(config.batch_size), normalization, static_cast<int>(config.workers));
+  const auto predict_part = [&](const std::vector<std::size_t>& part) {
+    return predict(model, cache, data::cache_indices(cache, part), run.device,
+                   static_cast<int>(config.batch_size), normalization,
+                   static_cast<int>(config.workers));
+  };
+  const Predictions validation = predict_part(run.partition.validation);
   const metrics::TemperatureFit fit =
       metrics::fit_temperature(validation.labels, metrics::logit_margins(validation.logits));
   const double temperature = fit.fitted ? fit.temperature : 1.0;
   const metrics::UndeterminedBand band = metrics::fit_undetermined_band(
       validation.labels, validation.probabilities_male(temperature), config.target_accuracy);
+  entry.calibration = Json::object();
+  entry.calibration.set("temperature", Json(temperature));
+  entry.calibration.set("fitted", Json(fit.fitted));
+  entry.calibration.set("reason",
+                        Json(fit.fitted ? std::string()
+                                        : fit.failure + "; probabilities are left uncalibrated "
+                                                        "(T = 1)"));
+  entry.calibration.set("fit", metrics::to_json(fit));
+  entry.calibration.set("undetermined", metrics::to_json(band));
+  const metrics::DecisionPolicy policy = metrics::decision_policy({}, entry.calibration);
 
-  Json calibration = Json::object();
-  calibration.set("temperature", Json(temperature));
-  calibration.set("fitted", Json(fit.fitted));
-  calibration.set("reason", Json(fit.fitted ? std::string() : fit.failure +
-                                                  "; probabilities are left uncalibrated (T = 1)"));
-  calibration.set("fit", metrics::to_json(fit));
-  calibration.set("undetermined", metrics::to_json(band));
-  const metrics::DecisionPolicy policy = metrics::decision_policy({}, calibration);
-
-  result.entry = Json::object();
-  result.entry.set("architecture", Json(architecture));
-  if (!partition.label.empty()) result.entry.set("partition", Json(partition.label));
-  result.entry.set("parameters", Json(model->parameter_count()));
-  result.entry.set("input_size", Json(side));
-  result.entry.set("auxiliary_head", Json(options.auxiliary_head));
-  result.entry.set("notes", Json(notes));
-  result.entry.set("initial_weights", Json(initial_weights));
-  result.entry.set("stages", std::move(stage_entries));
-  result.entry.set("history", std::move(history));
-  result.entry.set("best_epoch", last_stage_summary.at("best_epoch"));
-  result.entry.set("stopped_early", last_stage_summary.at("stopped_early"));
-  result.entry.set("stop_reason", last_stage_summary.at("stop_reason"));
-  result.entry.set("calibration", calibration);
-  const std::string where = partition.label.empty() ? "" : " (" + partition.label + ")";
-  const metrics::Evaluation validation_evaluation =
-      evaluate_predictions(config, final_dataset, cache, validation, temperature,
-                           "validation part of " + final_dataset.location + where);
-  result.entry.set("validation", metrics::to_json(validation_evaluation));
-  write_predictions_csv(folder / "validation_predictions.csv", final_dataset, cache, validation,
+  const std::string& label = run.partition.label;
+  const std::string where = label.empty() ? "" : " (" + label + ")";
+  validation_evaluation =
+      evaluate_predictions(config, run.final_dataset, cache, validation, temperature,
+                           "validation part of " + run.final_dataset.location + where);
+  entry.validation = metrics::to_json(validation_evaluation);
+  write_predictions_csv(run.folder / "validation_predictions.csv", run.final_dataset, cache,
+                        validation, policy);
+  if (run.partition.test.empty()) return;
+  const Predictions test = predict_part(run.partition.test);
+  result.test = evaluate_predictions(config, run.final_dataset, cache, test, temperature,
+                                     "test part of " + run.final_dataset.location + where);
+  entry.test = metrics::to_json(*result.test);
+  write_predictions_csv(run.folder / "test_predictions.csv", run.final_dataset, cache, test,
                         policy);
-  if (!partition.test.empty()) {
-    const Predictions test =
-        predict(*model, cache, data::cache_indices(cache, partition.test), device,
-                static_cast<int>(config.batch_size), normalization, static_cast<int>(config.workers));
-    result.test = evaluate_predictions(config, final_dataset, cache, test, temperature,
-                                       "test part of " + final_dataset.location + where);
-    result.entry.set("test", metrics::to_json(*result.test));
-    write_predictions_csv(folder / "test_predictions.csv", final_dataset, cache, test, policy);
-    result.entry.set("predictions", Json((folder / "test_predictions.csv").string()));
-  }
+  entry.predictions = (run.folder / "test_predictions.csv").string();
+}
 
-  models::CheckpointInfo info;
-  info.architecture = architecture;
-  info.options = options;
-  info.class_names = {"female", "male"};
-  info.input_size = side;
-  info.preprocessing = preprocessing_json(config, side);
-  info.training = config.to_json();
-  info.calibration = calibration;
-  info.provenance.set("data", Json(final_dataset.to_json()));
-  info.provenance.set("initial_weights", Json(initial_weights));
-  info.provenance.set("stages", result.entry.at("stages"));
-  info.provenance.set("validation_summary", Json(metrics::summary_text(validation_evaluation)));
+// Saves the final model as <folder>/best.safetensors with its calibration and provenance, and
+// records where it is and both its hashes.
+void save_final(const StageRun& run, const ModelSetup& setup, std::int64_t side,
+                const metrics::Evaluation& validation, const ModelRunResult& result,
+                results::ModelResult& entry) {
+  models::CheckpointInfo info = checkpoint_info(run.config, setup, run.architecture, side);
+  info.calibration = entry.calibration;
+  info.provenance.set("data", Json(run.final_dataset.to_json()));
+  info.provenance.set("initial_weights", Json(setup.initial_weights));
+  info.provenance.set("stages", entry.stages_json());
+  info.provenance.set("validation_summary", Json(metrics::summary_text(validation)));
   if (result.test) info.provenance.set("test_summary", Json(metrics::summary_text(*result.test)));
-  models::save_checkpoint(folder / "best.safetensors", *model, info);
-  result.entry.set("checkpoint", Json((folder / "best.safetensors").string()));
+  const std::filesystem::path file = run.folder / "best.safetensors";
+  models::save_checkpoint(file, *setup.model, info);
+  entry.checkpoint = file.string();
   // The signature is an unkeyed hash: a file whose metadata was edited and re-signed verifies.
   // The run record's own copy of both hashes is what such a file is compared against.
-  result.entry.set("checkpoint_sha256",
-                   Json(models::read_checkpoint(folder / "best.safetensors").checkpoint_sha256));
-  result.entry.set("checkpoint_file_sha256",
-                   Json(sha256_hex(read_file_bytes((folder / "best.safetensors").string()))));
-  result.entry.set("seconds", Json(std::chrono::duration<double>(
-                                       std::chrono::steady_clock::now() - started).count()));
+  entry.checkpoint_sha256 = models::read_checkpoint(file).checkpoint_sha256;
+  entry.checkpoint_file_sha256 = sha256_hex(read_file_bytes(file.string()));
+}
+
+}  // namespace
+
+ModelRunResult run_model(const TrainingConfig& config, const std::string& architecture,
+                         const Partition& partition, const Dataset& final_dataset,
+                         DatasetStore& datasets, CacheStore& caches, Device device,
+                         const std::filesystem::path& folder, Progress& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::int64_t> sizes;
+  for (const StageOptions& stage : config.stage_options()) {
+    sizes.push_back(stage_size(config, stage, architecture));
+  }
+  ModelSetup setup = make_model(config, architecture, sizes, device, progress);
+  StageRun run{config, architecture, partition, final_dataset, datasets,
+               caches, device,       folder,    progress};
+  ModelRunResult result;
+  results::ModelResult& entry = result.entry;
+  for (std::size_t s = 0; s < sizes.size(); ++s) {
+    entry.stages.push_back(run_one_stage(run, setup, s, sizes[s]));
+  }
+  write_epochs_csv(folder / "epochs.csv", entry.stages);
+
+  load_weights(*setup.model, run.previous_best);
+  const std::int64_t side = sizes.back();
+  entry.architecture = architecture;
+  entry.partition = partition.label;
+  entry.parameters = setup.model->parameter_count();
+  entry.input_size = side;
+  entry.auxiliary_head = setup.options.auxiliary_head;
+  entry.notes = setup.notes;
+  entry.initial_weights = setup.initial_weights;
+  metrics::Evaluation validation;
+  evaluate_final(run, *setup.model, side, entry, result, validation);
+  save_final(run, setup, side, validation, result, entry);
+  entry.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }
 

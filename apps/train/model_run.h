@@ -1,5 +1,5 @@
 // One architecture on one partition of the data (the split, or one fold): its stages, then the
-// final evaluation. Returns its entry of results.json.
+// final evaluation. Returns its entry of results.json (results/training_results.h).
 #pragma once
 
 #include <filesystem>
@@ -14,19 +14,20 @@
 #include "apps/train/dataset.h"
 #include "data/split.h"
 #include "metrics/report.h"
+#include "results/training_results.h"
 #include "tensor/device.h"
 
 namespace engine::apps {
 
 struct Partition {
-  std::string label;   // "" or "fold 3"
-  std::string folder;  // "" or "fold3"
+  std::string label;                                 // "" or "fold 3"
+  std::string folder;                                // "" or "fold3"
   std::vector<std::size_t> train, validation, test;  // record indices of the final dataset
 };
 
 struct ModelRunResult {
-  Json entry;                                // results.json "models" item
-  std::optional<metrics::Evaluation> test;   // for fold summaries
+  results::ModelResult entry;               // results.json "models" item
+  std::optional<metrics::Evaluation> test;  // for fold summaries
 };
 
 // A stage on other data (--stage data=...) trains on it without the hands held out for validation

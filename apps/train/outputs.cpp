@@ -5,7 +5,7 @@
 
 #include "data/csv.h"
 #include "metrics/calibration.h"
-#include "tensor/safetensors.h"
+#include "util/file_io.h"
 
 namespace engine::apps {
 
@@ -24,13 +24,14 @@ void write_text(const std::filesystem::path& file, const std::string& text) {
 
 }  // namespace
 
-void write_epochs_csv(const std::filesystem::path& file, const std::vector<StageHistory>& stages) {
+void write_epochs_csv(const std::filesystem::path& file,
+                      const std::vector<results::StageSummary>& stages) {
   std::string text =
       "stage,epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,"
       "validation_balanced_accuracy,validation_auc,learning_rate,images_per_second,seconds\n";
-  for (const StageHistory& stage : stages) {
-    for (const EpochRecord& r : stage.epochs) {
-      text += data::csv_field(stage.stage) + "," + std::to_string(r.epoch) + "," +
+  for (const results::StageSummary& stage : stages) {
+    for (const results::EpochRecord& r : stage.history) {
+      text += data::csv_field(stage.name) + "," + std::to_string(r.epoch) + "," +
               number(r.train_loss) + "," + number(r.train_accuracy) + "," +
               number(r.validation_loss) + "," + number(r.validation_accuracy) + "," +
               number(r.validation_balanced_accuracy) + "," + number(r.validation_auc) + "," +

@@ -9,15 +9,13 @@
 #include "apps/train/evaluation.h"
 #include "apps/train/stage.h"
 #include "metrics/decision_policy.h"
+#include "results/training_results.h"
 
 namespace engine::apps {
 
-struct StageHistory {
-  std::string stage;
-  std::vector<EpochRecord> epochs;
-};
-
-void write_epochs_csv(const std::filesystem::path& file, const std::vector<StageHistory>& stages);
+// One line per epoch of every stage (the stage's name, then its figures).
+void write_epochs_csv(const std::filesystem::path& file,
+                      const std::vector<results::StageSummary>& stages);
 
 // One line per image: path, SHA-256, true sex, age, id, both logits, the raw and calibrated
 // probability of male, the class at 0.5 ("prediction", what accuracy counts), the forensic

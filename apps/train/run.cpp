@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 
 #include "apps/common/environment.h"
 #include "apps/report/report.h"
@@ -13,7 +14,8 @@
 #include "data/split.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/cuda/mode.h"
-#include "tensor/safetensors.h"
+#include "results/training_results.h"
+#include "util/file_io.h"
 
 namespace engine::apps {
 
@@ -22,7 +24,8 @@ namespace {
 data::Split make_split(const TrainingConfig& config, const Dataset& dataset) {
   if (!config.split_file.empty()) return data::read_split(config.split_file, dataset.manifest);
   const auto seed = static_cast<std::uint64_t>(config.seed);
-  if (config.folds > 0) return data::split_folds(dataset.manifest, static_cast<int>(config.folds), seed);
+  if (config.folds > 0)
+    return data::split_folds(dataset.manifest, static_cast<int>(config.folds), seed);
   const double train = 1.0 - config.validation_fraction - config.test_fraction;
   return data::split_parts(dataset.manifest,
                            {train, config.validation_fraction, config.test_fraction}, seed);
@@ -38,10 +41,14 @@ std::vector<Partition> make_partitions(const data::Split& split) {
   const int folds = split.label_count;
   for (int fold = 0; fold < folds; ++fold) {
     const int validation_fold = (fold + 1) % folds;
-    Partition partition{"fold " + std::to_string(fold + 1), "fold" + std::to_string(fold + 1), {},
-                        split.indices(validation_fold), split.indices(fold)};
+    Partition partition{"fold " + std::to_string(fold + 1),
+                        "fold" + std::to_string(fold + 1),
+                        {},
+                        split.indices(validation_fold),
+                        split.indices(fold)};
     for (std::size_t i = 0; i < split.labels.size(); ++i) {
-      if (split.labels[i] != fold && split.labels[i] != validation_fold) partition.train.push_back(i);
+      if (split.labels[i] != fold && split.labels[i] != validation_fold)
+        partition.train.push_back(i);
     }
     partitions.push_back(std::move(partition));
   }
@@ -50,10 +57,11 @@ std::vector<Partition> make_partitions(const data::Split& split) {
 
 Json split_json(const TrainingConfig& config, const data::Split& split, const Dataset& dataset) {
   Json json = Json::object();
-  json.set("method", Json(std::string(config.split_file.empty() ? "drawn" : "read from " + config.split_file) +
-                          ": stratified by sex, grouped by " +
-                          (dataset.manifest.has_id ? "hand id" : "file") + ", seed " +
-                          std::to_string(config.seed)));
+  json.set(
+      "method",
+      Json(std::string(config.split_file.empty() ? "drawn" : "read from " + config.split_file) +
+           ": stratified by sex, grouped by " + (dataset.manifest.has_id ? "hand id" : "file") +
+           ", seed " + std::to_string(config.seed)));
   if (split.is_folds) {
     json.set("folds", Json(static_cast<std::int64_t>(split.label_count)));
   } else {
@@ -168,6 +176,138 @@ std::string outcome_of(const std::exception_ptr& failure) {
 
 }  // namespace
 
+namespace {
+
+// The data of the run, read and checked (with its split) before anything is written.
+struct PreparedData {
+  DatasetStore datasets;
+  std::vector<const Dataset*> all_data;  // the final data first, then each stage's own
+  const Dataset* dataset = nullptr;      // the final data
+  data::Split split;
+  std::vector<Partition> partitions;
+  std::string split_text;  // split.csv
+  explicit PreparedData(const TrainingConfig& config) : datasets(config) {}
+};
+
+void prepare_data(const TrainingConfig& config, const RunFolderState& state, PreparedData& data) {
+  data.all_data = load_datasets(config, data.datasets);
+  data.dataset = data.all_data.front();
+  data.split = make_split(config, *data.dataset);
+  data.partitions = make_partitions(data.split);
+  check_enough_data(config, *data.dataset, data.split, data.partitions, data.datasets);
+  check_inputs_outside(config, data.all_data, output_folders(config, data.partitions));
+  data.split_text = data::split_to_csv(data.dataset->manifest, data.split);
+  check_resume(config, state, data.split_text);
+}
+
+std::string data_message(const Dataset& dataset) {
+  return "data: " + dataset.location + ": " + std::to_string(dataset.manifest.records.size()) +
+         " images (" + std::to_string(dataset.manifest.count(data::Sex::Female)) + " female, " +
+         std::to_string(dataset.manifest.count(data::Sex::Male)) + " male)" +
+         (dataset.synthetic ? ", SYNTHETIC phantoms" : "") +
+         (dataset.skipped.empty() ? ""
+                                  : "; " + std::to_string(dataset.skipped.size()) +
+                                        " unreadable file(s) left out (skipped.csv)");
+}
+
+CacheStore make_caches(const TrainingConfig& config) {
+  data::PreprocessConfig preprocess;
+  preprocess.resize_mode =
+      config.resize == "squash" ? data::ResizeMode::Squash : data::ResizeMode::Pad;
+  preprocess.use_clahe = config.clahe;
+  preprocess.dicom_window =
+      config.dicom_window == "none" ? data::DicomWindow::None : data::DicomWindow::File;
+  data::CacheOptions cache_options;
+  cache_options.skip_bad_files = config.skip_bad_files;
+  return CacheStore(preprocess, cache_options);
+}
+
+// Every architecture on every partition, in order; fills results.models and (fold runs) the
+// test evaluations the fold summary is made of.
+void train_models(const TrainingConfig& config, PreparedData& data, CacheStore& caches,
+                  Device device, Progress& progress, results::TrainingResults& results,
+                  std::vector<std::pair<std::string, metrics::Evaluation>>& fold_tests) {
+  const std::filesystem::path folder = config.out;
+  for (const std::string& architecture : config.architectures()) {
+    for (const Partition& partition : data.partitions) {
+      const std::string label =
+          architecture + (partition.label.empty() ? "" : " " + partition.label);
+      progress.message("== " + label);
+      ModelRunResult run =
+          run_model(config, architecture, partition, *data.dataset, data.datasets, caches, device,
+                    folder / architecture / partition.folder, progress);
+      if (run.test && data.split.is_folds) fold_tests.emplace_back(architecture, *run.test);
+      progress.message(label + ": " +
+                       (run.test ? metrics::summary_text(*run.test)
+                                 : std::string("no test part; see the validation figures")));
+      results.models.push_back(std::move(run.entry));
+    }
+  }
+}
+
+// results.json's run: the command, times (over every segment), version, device, determinism,
+// seed, environment and the CUDA convolution algorithms chosen.
+Json run_record(const TrainingConfig& config, const std::string& command_line,
+                const std::string& started_at, const Json& record, double seconds, Json environment,
+                Device device) {
+  Json run = Json::object();
+  run.set("name", Json(config.name.empty() ? std::filesystem::path(config.out).filename().string()
+                                           : config.name));
+  run.set("command", Json(command_line));
+  run.set("started", Json(started_at));
+  run.set("finished", Json(utc_timestamp()));
+  add_segment_times(run, record, seconds);
+  run.set("engine_version", Json(engine_version()));
+  run.set("device", Json(describe_device(device)));
+  run.set("determinism",
+          Json(config.deterministic ? "deterministic" : "fast (TF32 allowed on GPU)"));
+  run.set("seed", Json(std::to_string(config.seed)));
+  environment.set("libraries", Json(kernels::cuda::library_versions()));
+  run.set("environment", environment);
+  run.set("convolution_algorithms", convolution_algorithms());
+  return run;
+}
+
+// The segment of the run that writes: split.csv (and skipped.csv), each model, results.json and
+// the report. `seconds_so_far` counts from the start of this invocation.
+RunOutcome train_and_report(const TrainingConfig& config, const std::string& command_line,
+                            PreparedData& data, Device device, const std::string& started_at,
+                            const Json& record, const Json& environment,
+                            const std::function<double()>& seconds_so_far) {
+  const std::filesystem::path folder = config.out;
+  Progress progress;
+  write_text(folder / "split.csv", data.split_text);
+  if (config.skip_bad_files) write_text(folder / "skipped.csv", skipped_files_csv(data.all_data));
+  progress.message(data_message(*data.dataset));
+  CacheStore caches = make_caches(config);
+
+  results::TrainingResults results;
+  std::vector<std::pair<std::string, metrics::Evaluation>> fold_tests;
+  train_models(config, data, caches, device, progress, results, fold_tests);
+  results.kind = data.split.is_folds      ? results::Kind::folds
+                 : config.compare.empty() ? results::Kind::single
+                                          : results::Kind::compare;
+  results.run =
+      run_record(config, command_line, started_at, record, seconds_so_far(), environment, device);
+  results.data = data_record(config, *data.dataset, data.split, caches, progress);
+  if (data.split.is_folds) {
+    results.folds = results::FoldsResult{static_cast<std::int64_t>(data.split.label_count),
+                                         fold_summary(fold_tests)};
+  }
+  const Json results_json = results.to_json();
+  RunOutcome outcome;
+  outcome.results_file = (folder / "results.json").string();
+  write_json_file(folder / "results.json", results_json);
+  if (config.report) {
+    report::write_report(results_json, folder);
+    outcome.report_markdown = (folder / "report.md").string();
+    outcome.report_html = (folder / "report.html").string();
+  }
+  return outcome;
+}
+
+}  // namespace
+
 RunOutcome run_training(const TrainingConfig& config, const std::string& command_line) {
   // Everything is checked before the first byte is written: options, the run folder, the data,
   // the split, inputs inside the run folder, and (--resume) the recorded settings and split.
@@ -179,19 +319,10 @@ RunOutcome run_training(const TrainingConfig& config, const std::string& command
   kernels::cuda::set_deterministic(config.deterministic);
   const Device device = choose_device(config.device);
   const std::filesystem::path folder = config.out;
-  Progress progress;
+  PreparedData data(config);
+  prepare_data(config, state, data);
 
-  DatasetStore datasets(config);
-  const std::vector<const Dataset*> all_data = load_datasets(config, datasets);
-  const Dataset& dataset = *all_data.front();
-  const data::Split split = make_split(config, dataset);
-  const std::vector<Partition> partitions = make_partitions(split);
-  check_enough_data(config, dataset, split, partitions, datasets);
-  check_inputs_outside(config, all_data, output_folders(config, partitions));
-  const std::string split_text = data::split_to_csv(dataset.manifest, split);
-  check_resume(config, state, split_text);
-
-  Json environment = describe_environment(device, config.deterministic);
+  const Json environment = describe_environment(device, config.deterministic);
   Json record =
       begin_segment(config, state, command_line, started_at, environment, describe_device(device));
   std::filesystem::create_directories(folder);
@@ -200,83 +331,8 @@ RunOutcome run_training(const TrainingConfig& config, const std::string& command
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
   try {
-    write_text(folder / "split.csv", split_text);
-    if (config.skip_bad_files) write_text(folder / "skipped.csv", skipped_files_csv(all_data));
-    progress.message("data: " + dataset.location + ": " +
-                     std::to_string(dataset.manifest.records.size()) + " images (" +
-                     std::to_string(dataset.manifest.count(data::Sex::Female)) + " female, " +
-                     std::to_string(dataset.manifest.count(data::Sex::Male)) + " male)" +
-                     (dataset.synthetic ? ", SYNTHETIC phantoms" : "") +
-                     (dataset.skipped.empty() ? ""
-                                              : "; " + std::to_string(dataset.skipped.size()) +
-                                                    " unreadable file(s) left out (skipped.csv)"));
-
-    data::PreprocessConfig preprocess;
-    preprocess.resize_mode =
-        config.resize == "squash" ? data::ResizeMode::Squash : data::ResizeMode::Pad;
-    preprocess.use_clahe = config.clahe;
-    preprocess.dicom_window =
-        config.dicom_window == "none" ? data::DicomWindow::None : data::DicomWindow::File;
-    data::CacheOptions cache_options;
-    cache_options.skip_bad_files = config.skip_bad_files;
-    CacheStore caches(preprocess, cache_options);
-
-    Json models_json = Json::array();
-    std::vector<std::pair<std::string, metrics::Evaluation>> fold_tests;
-    for (const std::string& architecture : config.architectures()) {
-      for (const Partition& partition : partitions) {
-        const std::string label =
-            architecture + (partition.label.empty() ? "" : " " + partition.label);
-        progress.message("== " + label);
-        const std::filesystem::path model_folder = folder / architecture / partition.folder;
-        ModelRunResult run = run_model(config, architecture, partition, dataset, datasets, caches,
-                                       device, model_folder, progress);
-        if (run.test && split.is_folds) fold_tests.emplace_back(architecture, *run.test);
-        progress.message(label + ": " +
-                         (run.test ? metrics::summary_text(*run.test)
-                                   : std::string("no test part; see the validation figures")));
-        models_json.push_back(std::move(run.entry));
-      }
-    }
-
-    Json run = Json::object();
-    run.set("name", Json(config.name.empty() ? folder.filename().string() : config.name));
-    run.set("command", Json(command_line));
-    run.set("started", Json(started_at));
-    run.set("finished", Json(utc_timestamp()));
-    add_segment_times(run, record, seconds_so_far());
-    run.set("engine_version", Json(engine_version()));
-    run.set("device", Json(describe_device(device)));
-    run.set("determinism",
-            Json(config.deterministic ? "deterministic" : "fast (TF32 allowed on GPU)"));
-    run.set("seed", Json(std::to_string(config.seed)));
-    environment.set("libraries", Json(kernels::cuda::library_versions()));
-    run.set("environment", environment);
-    run.set("convolution_algorithms", convolution_algorithms());
-
-    Json results = Json::object();
-    results.set("format_version", Json(1));
-    results.set("kind",
-                Json(split.is_folds ? "folds" : (config.compare.empty() ? "single" : "compare")));
-    results.set("run", std::move(run));
-    results.set("data", data_record(config, dataset, split, caches, progress));
-    results.set("models", std::move(models_json));
-    if (split.is_folds) {
-      Json folds = Json::object();
-      folds.set("count", Json(static_cast<std::int64_t>(split.label_count)));
-      folds.set("summary", fold_summary(fold_tests));
-      results.set("folds", std::move(folds));
-    } else {
-      results.set("folds", Json(nullptr));
-    }
-    RunOutcome outcome;
-    outcome.results_file = (folder / "results.json").string();
-    write_json_file(folder / "results.json", results);
-    if (config.report) {
-      report::write_report(results, folder);
-      outcome.report_markdown = (folder / "report.md").string();
-      outcome.report_html = (folder / "report.html").string();
-    }
+    RunOutcome outcome = train_and_report(config, command_line, data, device, started_at, record,
+                                          environment, seconds_so_far);
     end_segment(record, "completed", seconds_so_far());
     write_json_file(folder / "config.json", record);
     return outcome;

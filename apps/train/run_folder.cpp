@@ -5,7 +5,7 @@
 #include "apps/common/environment.h"
 #include "apps/common/output_guard.h"
 #include "data/file.h"
-#include "tensor/safetensors.h"
+#include "util/file_io.h"
 
 namespace engine::apps {
 

@@ -22,7 +22,7 @@
 
 #include "apps/train/config.h"
 #include "apps/train/dataset.h"
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::apps {
 

@@ -6,8 +6,8 @@
 
 #include "apps/train/step.h"
 #include "apps/train/training_parts.h"
+#include "autograd/functions.h"
 #include "models/weights.h"
-#include "tensor/functions.h"
 
 namespace engine::apps {
 
@@ -41,7 +41,7 @@ Json progression_to_json(const Progression& p, const optim::OptimizerState& opti
   json.set("stopped_early", Json(p.result.stopped_early));
   json.set("stop_reason", Json(p.result.stop_reason));
   Json history = Json::array();
-  for (const EpochRecord& record : p.result.history) history.push_back(record.to_json());
+  for (const results::EpochRecord& record : p.result.history) history.push_back(record.to_json());
   json.set("history", std::move(history));
   Json counters = Json::object();
   for (const auto& [key, value] : optimizer.counters) counters.set(key, Json(value));
@@ -61,7 +61,7 @@ Progression progression_from_json(const Json& json) {
   p.result.stopped_early = json.at("stopped_early").as_bool();
   p.result.stop_reason = json.at("stop_reason").as_string();
   for (const Json& record : json.at("history").as_array()) {
-    p.result.history.push_back(EpochRecord::from_json(record));
+    p.result.history.push_back(results::EpochRecord::from_json(record));
   }
   return p;
 }
@@ -106,39 +106,153 @@ Progression restore(const std::filesystem::path& file, models::Model& model,
 
 }  // namespace
 
-Json EpochRecord::to_json() const {
-  Json json = Json::object();
-  json.set("epoch", Json(epoch));
-  json.set("train_loss", Json(train_loss));
-  json.set("train_accuracy", Json(train_accuracy));
-  json.set("validation_loss", Json(validation_loss));
-  json.set("validation_accuracy", Json(validation_accuracy));
-  json.set("validation_balanced_accuracy", Json(validation_balanced_accuracy));
-  json.set("validation_auc", std::isfinite(validation_auc) ? Json(validation_auc) : Json(nullptr));
-  json.set("learning_rate", Json(learning_rate));
-  json.set("images_per_second", Json(images_per_second));
-  json.set("seconds", Json(seconds));
-  return json;
+namespace {
+
+// What a stage trains with, set up once: the loader over its training images, the optimizer (and
+// the parameters it updates, for clipping), the schedule and the class weights.
+struct StageTraining {
+  const TrainingConfig& config;
+  const StageSettings& settings;
+  const StageInputs& inputs;
+  models::Model& model;
+  Device device;
+  std::filesystem::path folder;
+  data::LoaderConfig loader_config = {};
+  std::unique_ptr<data::Loader> loader = nullptr;
+  std::int64_t steps_per_epoch = 0;
+  std::vector<optim::Parameter> parameters = {};
+  std::unique_ptr<optim::Optimizer> optimizer = nullptr;
+  std::unique_ptr<optim::LearningRateSchedule> schedule = nullptr;
+  Tensor class_weights = {};
+};
+
+void set_up(StageTraining& t) {
+  t.loader_config.batch_size = static_cast<int>(t.settings.batch_size);
+  t.loader_config.shuffle = true;
+  t.loader_config.seed = static_cast<std::uint64_t>(t.config.seed);
+  t.loader_config.augment = augment_config(t.settings.augment);
+  t.loader_config.worker_threads = static_cast<int>(t.config.workers);
+  t.loader = std::make_unique<data::Loader>(*t.inputs.cache, t.inputs.train, t.loader_config);
+  t.steps_per_epoch = static_cast<std::int64_t>(t.loader->batches_per_epoch());
+  if (t.steps_per_epoch == 0) throw std::runtime_error(t.settings.name + ": no training images");
+  t.optimizer = make_optimizer(t.config, t.model, t.settings.learning_rate, t.parameters);
+  t.schedule = make_schedule(t.config, t.settings, t.steps_per_epoch);
+  t.class_weights = class_weight_tensor(t.config, *t.inputs.cache, t.inputs.train, t.device);
 }
 
-EpochRecord EpochRecord::from_json(const Json& json) {
-  EpochRecord record;
-  const auto number = [&](const char* key) {
-    const Json& value = json.at(key);
-    return value.is_null() ? std::nan("") : value.as_number();
-  };
-  record.epoch = json.at("epoch").as_integer();
-  record.train_loss = number("train_loss");
-  record.train_accuracy = number("train_accuracy");
-  record.validation_loss = number("validation_loss");
-  record.validation_accuracy = number("validation_accuracy");
-  record.validation_balanced_accuracy = number("validation_balanced_accuracy");
-  record.validation_auc = number("validation_auc");
-  record.learning_rate = number("learning_rate");
-  record.images_per_second = number("images_per_second");
-  record.seconds = number("seconds");
+TrainingDiverged diverged(const StageTraining& t, std::int64_t epoch, std::int64_t step,
+                          const StepFigures& figures) {
+  const std::filesystem::path last = t.folder / "last.safetensors";
+  return TrainingDiverged(
+      t.settings.name + " epoch " + std::to_string(epoch + 1) + " step " + std::to_string(step) +
+      ": the " + (std::isfinite(figures.loss) ? "gradient norm" : "loss") +
+      " is not finite; training stopped. " +
+      (std::filesystem::exists(last) ? "The last good checkpoint is " + last.string()
+                                     : std::string("No checkpoint of this stage was written yet")) +
+      " (check the initial weights, lower --lr, or clip with "
+      "--max-grad-norm)");
+}
+
+struct EpochTotals {
+  double loss_total = 0;
+  std::int64_t images = 0, correct = 0;
+};
+
+// One pass over the training images: a step per batch, the learning rate from the schedule.
+EpochTotals train_epoch(StageTraining& t, Progression& p, std::int64_t epoch, Progress& progress) {
+  set_backbone_trainable(t.model, epoch >= t.settings.freeze_epochs);
+  t.model.train();
+  t.loader->start_epoch(static_cast<std::uint64_t>(epoch));
+  progress.start(t.settings.name + " epoch " + std::to_string(epoch + 1) + "/" +
+                     std::to_string(t.settings.epochs),
+                 static_cast<long>(t.steps_per_epoch));
+  EpochTotals totals;
+  std::int64_t batches = 0;
+  while (auto batch = t.loader->next()) {
+    // Dropout masks: a pure function of (seed, layer, stage, step), so a resumed run draws
+    // exactly the masks an uninterrupted one would.
+    t.model.random().set_step((static_cast<std::uint64_t>(t.settings.index) << 40) +
+                              static_cast<std::uint64_t>(p.global_step));
+    const StepFigures step = forward_backward(t.config, t.model, *t.optimizer, t.parameters,
+                                              t.class_weights, *batch, t.device);
+    if (!std::isfinite(step.loss) || !std::isfinite(step.gradient_norm)) {
+      throw diverged(t, epoch, p.global_step, step);
+    }
+    t.optimizer->set_learning_rate(t.schedule->learning_rate(p.global_step));
+    t.optimizer->step();
+    ++p.global_step;
+    const std::int64_t count = batch->targets.numel();
+    totals.loss_total += step.loss * static_cast<double>(count);
+    totals.correct += step.correct;
+    totals.images += count;
+    ++batches;
+    progress.update(static_cast<long>(batches), totals.loss_total / totals.images,
+                    static_cast<long>(totals.images));
+  }
+  progress.finish();
+  return totals;
+}
+
+// The epoch's figures: training totals, then the validation pass.
+results::EpochRecord epoch_record(const StageTraining& t, std::int64_t epoch,
+                                  const EpochTotals& totals, double train_seconds,
+                                  const QuickFigures& figures,
+                                  std::chrono::steady_clock::time_point started) {
+  results::EpochRecord record;
+  record.epoch = epoch + 1;
+  record.train_loss = totals.loss_total / static_cast<double>(totals.images);
+  record.train_accuracy = static_cast<double>(totals.correct) / static_cast<double>(totals.images);
+  record.validation_loss = figures.loss;
+  record.validation_accuracy = figures.accuracy;
+  record.validation_balanced_accuracy = figures.balanced_accuracy;
+  record.validation_auc = figures.auc;
+  record.learning_rate = t.optimizer->learning_rate();
+  record.images_per_second = totals.images / train_seconds;
+  record.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return record;
 }
+
+// After an epoch: keeps the best weights, decides whether the stage is complete (all epochs, or
+// out of patience) and saves last.safetensors.
+void conclude_epoch(const StageTraining& t, Progression& p, const results::EpochRecord& record,
+                    double score, const models::CheckpointInfo& checkpoint_info,
+                    Progress& progress) {
+  const TrainingConfig& config = t.config;
+  p.result.history.push_back(record);
+  p.epochs_done = record.epoch;
+  const bool improved = score > p.best_score;
+  if (improved) {
+    p.best_score = score;
+    p.best_epoch = record.epoch;
+    p.epochs_without_improvement = 0;
+    models::save_checkpoint(t.folder / "best.safetensors", t.model, checkpoint_info);
+  } else {
+    ++p.epochs_without_improvement;
+  }
+  progress.message(epoch_line(t.settings.name, record, improved));
+  const bool out_of_patience =
+      config.patience > 0 && p.epochs_without_improvement >= config.patience;
+  if (out_of_patience || p.epochs_done == t.settings.epochs) {
+    p.result.completed = true;
+    p.result.stopped_early = out_of_patience && p.epochs_done < t.settings.epochs;
+    p.result.stop_reason = p.result.stopped_early
+                               ? "stopped early: no better validation " +
+                                     config.early_stopping_metric + " for " +
+                                     std::to_string(config.patience) + " epochs"
+                               : "completed " + std::to_string(t.settings.epochs) + " epochs";
+  }
+  save_last(t.folder, t.model, checkpoint_info, *t.optimizer, p, config, t.settings);
+}
+
+StageResult finished(Progression& p, const std::filesystem::path& folder) {
+  p.result.best_epoch = p.best_epoch;
+  p.result.best_score = p.best_score;
+  p.result.best_checkpoint = folder / "best.safetensors";
+  return p.result;
+}
+
+}  // namespace
 
 StageResult run_stage(const TrainingConfig& config, const StageSettings& settings,
                       const StageInputs& inputs, models::Model& model, Device device,
@@ -146,131 +260,37 @@ StageResult run_stage(const TrainingConfig& config, const StageSettings& setting
                       const std::filesystem::path& folder, bool resume, Progress& progress,
                       std::int64_t epochs_this_call) {
   std::filesystem::create_directories(folder);
-  const data::ImageCache& cache = *inputs.cache;
-  data::LoaderConfig loader_config;
-  loader_config.batch_size = static_cast<int>(settings.batch_size);
-  loader_config.shuffle = true;
-  loader_config.seed = static_cast<std::uint64_t>(config.seed);
-  loader_config.augment = augment_config(settings.augment);
-  loader_config.worker_threads = static_cast<int>(config.workers);
-  data::Loader loader(cache, inputs.train, loader_config);
-  const auto steps_per_epoch = static_cast<std::int64_t>(loader.batches_per_epoch());
-  if (steps_per_epoch == 0) throw std::runtime_error(settings.name + ": no training images");
-
-  std::vector<optim::Parameter> parameters;
-  auto optimizer = make_optimizer(config, model, settings.learning_rate, parameters);
-  const auto schedule = make_schedule(config, settings, steps_per_epoch);
-  const Tensor class_weights = class_weight_tensor(config, cache, inputs.train, device);
-
+  StageTraining t{config, settings, inputs, model, device, folder};
+  set_up(t);
   Progression p;
   const std::filesystem::path last = folder / "last.safetensors";
   if (resume && std::filesystem::exists(last)) {
-    p = restore(last, model, *optimizer, config);
+    p = restore(last, model, *t.optimizer, config);
     progress.message(settings.name + ": resumed after epoch " + std::to_string(p.epochs_done));
   }
-  if (p.result.completed) {
-    p.result.best_epoch = p.best_epoch;
-    p.result.best_score = p.best_score;
-    p.result.best_checkpoint = folder / "best.safetensors";
-    return p.result;
-  }
+  if (p.result.completed) return finished(p, folder);
 
   std::int64_t epochs_run = 0;
   for (std::int64_t epoch = p.epochs_done; epoch < settings.epochs; ++epoch) {
     const auto started = std::chrono::steady_clock::now();
-    set_backbone_trainable(model, epoch >= settings.freeze_epochs);
-    model.train();
-    loader.start_epoch(static_cast<std::uint64_t>(epoch));
-    progress.start(settings.name + " epoch " + std::to_string(epoch + 1) + "/" +
-                       std::to_string(settings.epochs),
-                   static_cast<long>(steps_per_epoch));
-    double loss_total = 0;
-    std::int64_t images = 0, correct = 0, batches = 0;
-    while (auto batch = loader.next()) {
-      // Dropout masks: a pure function of (seed, layer, stage, step), so a resumed run draws
-      // exactly the masks an uninterrupted one would.
-      model.random().set_step((static_cast<std::uint64_t>(settings.index) << 40) +
-                              static_cast<std::uint64_t>(p.global_step));
-      const StepFigures step =
-          forward_backward(config, model, *optimizer, parameters, class_weights, *batch, device);
-      if (!std::isfinite(step.loss) || !std::isfinite(step.gradient_norm)) {
-        throw TrainingDiverged(settings.name + " epoch " + std::to_string(epoch + 1) + " step " +
-                               std::to_string(p.global_step) + ": the " +
-                               (std::isfinite(step.loss) ? "gradient norm" : "loss") +
-                               " is not finite; training stopped. " +
-                               (std::filesystem::exists(last)
-                                    ? "The last good checkpoint is " + last.string()
-                                    : std::string("No checkpoint of this stage was written yet")) +
-                               " (check the initial weights, lower --lr, or clip with "
-                               "--max-grad-norm)");
-      }
-      optimizer->set_learning_rate(schedule->learning_rate(p.global_step));
-      optimizer->step();
-      ++p.global_step;
-      const std::int64_t count = batch->targets.numel();
-      loss_total += step.loss * static_cast<double>(count);
-      correct += step.correct;
-      images += count;
-      ++batches;
-      progress.update(static_cast<long>(batches), loss_total / images, static_cast<long>(images));
-    }
-    progress.finish();
+    const EpochTotals totals = train_epoch(t, p, epoch, progress);
     const double train_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-
-    const Predictions validation =
-        predict(model, cache, inputs.validation, device, static_cast<int>(settings.batch_size),
-                loader_config.normalization, static_cast<int>(config.workers));
+    const Predictions validation = predict(
+        model, *inputs.cache, inputs.validation, device, static_cast<int>(settings.batch_size),
+        t.loader_config.normalization, static_cast<int>(config.workers));
     const QuickFigures figures = quick_figures(validation);
-    EpochRecord record;
-    record.epoch = epoch + 1;
-    record.train_loss = loss_total / static_cast<double>(images);
-    record.train_accuracy = static_cast<double>(correct) / static_cast<double>(images);
-    record.validation_loss = figures.loss;
-    record.validation_accuracy = figures.accuracy;
-    record.validation_balanced_accuracy = figures.balanced_accuracy;
-    record.validation_auc = figures.auc;
-    record.learning_rate = optimizer->learning_rate();
-    record.images_per_second = images / train_seconds;
-    record.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    p.result.history.push_back(record);
-    p.epochs_done = epoch + 1;
-
-    const double score = figures.score(config.early_stopping_metric);
-    const bool improved = score > p.best_score;
-    if (improved) {
-      p.best_score = score;
-      p.best_epoch = epoch + 1;
-      p.epochs_without_improvement = 0;
-      models::save_checkpoint(folder / "best.safetensors", model, checkpoint_info);
-    } else {
-      ++p.epochs_without_improvement;
-    }
-    progress.message(epoch_line(settings.name, record, improved));
-
-    const bool out_of_patience =
-        config.patience > 0 && p.epochs_without_improvement >= config.patience;
-    if (out_of_patience || p.epochs_done == settings.epochs) {
-      p.result.completed = true;
-      p.result.stopped_early = out_of_patience && p.epochs_done < settings.epochs;
-      p.result.stop_reason = p.result.stopped_early
-                                 ? "stopped early: no better validation " +
-                                       config.early_stopping_metric + " for " +
-                                       std::to_string(config.patience) + " epochs"
-                                 : "completed " + std::to_string(settings.epochs) + " epochs";
-    }
-    save_last(folder, model, checkpoint_info, *optimizer, p, config, settings);
+    const results::EpochRecord record =
+        epoch_record(t, epoch, totals, train_seconds, figures, started);
+    conclude_epoch(t, p, record, figures.score(config.early_stopping_metric), checkpoint_info,
+                   progress);
     if (p.result.completed) break;
     ++epochs_run;
     if (epochs_this_call > 0 && epochs_run >= epochs_this_call) break;
   }
   p.result.epochs_run = epochs_run;
   set_backbone_trainable(model, true);
-  p.result.best_epoch = p.best_epoch;
-  p.result.best_score = p.best_score;
-  p.result.best_checkpoint = folder / "best.safetensors";
-  return p.result;
+  return finished(p, folder);
 }
 
 }  // namespace engine::apps

@@ -16,6 +16,7 @@
 #include "apps/train/config.h"
 #include "apps/train/evaluation.h"
 #include "models/checkpoint.h"
+#include "results/training_results.h"
 
 namespace engine::apps {
 
@@ -30,22 +31,12 @@ struct StageSettings {
   std::string augment = "seed-study";
 };
 
-struct EpochRecord {
-  std::int64_t epoch = 0;  // 1-based
-  double train_loss = 0, train_accuracy = 0;
-  double validation_loss = 0, validation_accuracy = 0, validation_balanced_accuracy = 0,
-         validation_auc = 0;
-  double learning_rate = 0, images_per_second = 0, seconds = 0;
-  Json to_json() const;
-  static EpochRecord from_json(const Json& json);
-};
-
 struct StageResult {
-  std::vector<EpochRecord> history;
+  std::vector<results::EpochRecord> history;
   std::int64_t best_epoch = 0;
   double best_score = 0;
   bool stopped_early = false;
-  bool completed = false;  // false when interrupted (tests) before its last epoch
+  bool completed = false;       // false when interrupted (tests) before its last epoch
   std::int64_t epochs_run = 0;  // by this call (0 when the stage had already completed)
   std::string stop_reason;
   std::filesystem::path best_checkpoint;

@@ -3,9 +3,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "autograd/functions.h"
 #include "optim/adamw.h"
 #include "optim/sgd.h"
-#include "tensor/functions.h"
 
 namespace engine::apps {
 
@@ -13,8 +13,7 @@ data::AugmentConfig augment_config(const std::string& name) {
   if (name == "none") return data::AugmentConfig{};
   if (name == "seed-study") return data::AugmentConfig::seed_study();
   if (name == "extended") return data::AugmentConfig::extended();
-  throw std::invalid_argument("unknown augmentation '" + name +
-                              "' (none, seed-study, extended)");
+  throw std::invalid_argument("unknown augmentation '" + name + "' (none, seed-study, extended)");
 }
 
 bool is_head_parameter(const models::Model& model, const std::string& name) {
@@ -115,7 +114,7 @@ Tensor training_loss(const TrainingConfig& config, const models::Model::Outputs&
   return loss;
 }
 
-std::string epoch_line(const std::string& stage, const EpochRecord& r, bool improved) {
+std::string epoch_line(const std::string& stage, const results::EpochRecord& r, bool improved) {
   char text[320];
   std::snprintf(text, sizeof text,
                 "%s epoch %lld: train loss %.4f acc %.3f | validation loss %.4f acc %.3f "

@@ -42,6 +42,6 @@ Tensor training_loss(const TrainingConfig& config, const models::Model::Outputs&
 void set_backbone_trainable(models::Model& model, bool trainable);
 bool is_head_parameter(const models::Model& model, const std::string& name);
 
-std::string epoch_line(const std::string& stage, const EpochRecord& record, bool improved);
+std::string epoch_line(const std::string& stage, const results::EpochRecord& record, bool improved);
 
 }  // namespace engine::apps

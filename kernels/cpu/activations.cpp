@@ -29,7 +29,7 @@ constexpr std::int64_t grain = 1 << 17;
 // (tests/kernels/activation_accuracy_test.cpp); below -87.34 (where e^t stops being a normal
 // float) it returns 0; NaN gives NaN. No data-dependent branch: the selects vectorise.
 inline float exp_of_nonpositive(float t) {
-  constexpr float lowest = -87.33654f;  // -126 ln 2
+  constexpr float lowest = -87.33654f;                              // -126 ln 2
   const float clamped = t < lowest ? lowest : (t == t ? t : 0.0f);  // NaN is restored below
   // n = round(t / ln 2): adding 1.5 * 2^23 rounds to an integer (round to nearest even).
   const float n = (clamped * 1.44269504f + 12582912.0f) - 12582912.0f;

@@ -45,25 +45,31 @@ void train_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, Ten
   const double momentum = config.momentum;
 
   std::vector<double> mean(channels), squares(channels), invstd(channels);
-  sum_rows_by_blocks(rows, channels, 1, [&](std::int64_t first, std::int64_t last, double* sum) {
-    for (std::int64_t m = first; m < last; ++m) {
-      const T* row = in + m * channels;
-      for (std::int64_t c = 0; c < channels; ++c) sum[c] += static_cast<double>(row[c]);
-    }
-  }, mean.data());
+  sum_rows_by_blocks(
+      rows, channels, 1,
+      [&](std::int64_t first, std::int64_t last, double* sum) {
+        for (std::int64_t m = first; m < last; ++m) {
+          const T* row = in + m * channels;
+          for (std::int64_t c = 0; c < channels; ++c) sum[c] += static_cast<double>(row[c]);
+        }
+      },
+      mean.data());
   for (double& value : mean) value /= static_cast<double>(rows);
   // Two passes (mean, then squared deviations) so that a large mean does not cancel the
   // variance, as E[x^2] - E[x]^2 would.
   const double* mu = mean.data();
-  sum_rows_by_blocks(rows, channels, 1, [&](std::int64_t first, std::int64_t last, double* sum) {
-    for (std::int64_t m = first; m < last; ++m) {
-      const T* row = in + m * channels;
-      for (std::int64_t c = 0; c < channels; ++c) {
-        const double deviation = static_cast<double>(row[c]) - mu[c];
-        sum[c] += deviation * deviation;
-      }
-    }
-  }, squares.data());
+  sum_rows_by_blocks(
+      rows, channels, 1,
+      [&](std::int64_t first, std::int64_t last, double* sum) {
+        for (std::int64_t m = first; m < last; ++m) {
+          const T* row = in + m * channels;
+          for (std::int64_t c = 0; c < channels; ++c) {
+            const double deviation = static_cast<double>(row[c]) - mu[c];
+            sum[c] += deviation * deviation;
+          }
+        }
+      },
+      squares.data());
   for (std::int64_t c = 0; c < channels; ++c) {
     const double biased_variance = squares[c] / static_cast<double>(rows);
     const double unbiased_variance = squares[c] / static_cast<double>(rows - 1);
@@ -145,18 +151,21 @@ void backward(const Tensor& grad_y, const Tensor& x, const Tensor& gamma, const 
 
   // sums[c] = sum of dy, sums[C + c] = sum of dy * x_hat
   std::vector<double> sums(2 * channels);
-  sum_rows_by_blocks(rows, channels, 2, [&](std::int64_t first, std::int64_t last, double* sum) {
-    double* sum_dy_xhat = sum + channels;
-    for (std::int64_t m = first; m < last; ++m) {
-      const T* x_row = in + m * channels;
-      const T* dy_row = dy + m * channels;
-      for (std::int64_t c = 0; c < channels; ++c) {
-        const double normalised = (static_cast<double>(x_row[c]) - mu[c]) * inverse[c];
-        sum[c] += dy_row[c];
-        sum_dy_xhat[c] += dy_row[c] * normalised;
-      }
-    }
-  }, sums.data());
+  sum_rows_by_blocks(
+      rows, channels, 2,
+      [&](std::int64_t first, std::int64_t last, double* sum) {
+        double* sum_dy_xhat = sum + channels;
+        for (std::int64_t m = first; m < last; ++m) {
+          const T* x_row = in + m * channels;
+          const T* dy_row = dy + m * channels;
+          for (std::int64_t c = 0; c < channels; ++c) {
+            const double normalised = (static_cast<double>(x_row[c]) - mu[c]) * inverse[c];
+            sum[c] += dy_row[c];
+            sum_dy_xhat[c] += dy_row[c] * normalised;
+          }
+        }
+      },
+      sums.data());
   const double count = static_cast<double>(rows);
   std::vector<double> factor(channels), mean_dy(channels), mean_dy_xhat(channels);
   for (std::int64_t c = 0; c < channels; ++c) {

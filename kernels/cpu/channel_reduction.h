@@ -59,9 +59,10 @@ void sum_rows_by_blocks(std::int64_t rows, std::int64_t channels, int sums,
 // `body(first_row, last_row)` for the elementwise passes, where every output is independent.
 template <typename Body>
 void for_row_ranges(std::int64_t rows, std::int64_t channels, const Body& body) {
-  parallel_for(rows, std::max<std::int64_t>(1, (std::int64_t{1} << 15) /
-                                                   std::max<std::int64_t>(1, channels)),
-               body);
+  parallel_for(
+      rows,
+      std::max<std::int64_t>(1, (std::int64_t{1} << 15) / std::max<std::int64_t>(1, channels)),
+      body);
 }
 
 }  // namespace engine::kernels::cpu

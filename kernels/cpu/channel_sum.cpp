@@ -20,12 +20,15 @@ void channel_sum(const Tensor& input, Tensor& output) {
     const std::int64_t rows = channels == 0 ? 0 : input.numel() / channels;
     const T* in = input.data<T>();
     std::vector<double> totals(static_cast<std::size_t>(channels));
-    sum_rows_by_blocks(rows, channels, 1, [&](std::int64_t first, std::int64_t last, double* sum) {
-      for (std::int64_t r = first; r < last; ++r) {
-        const T* row = in + r * channels;
-        for (std::int64_t c = 0; c < channels; ++c) sum[c] += static_cast<double>(row[c]);
-      }
-    }, totals.data());
+    sum_rows_by_blocks(
+        rows, channels, 1,
+        [&](std::int64_t first, std::int64_t last, double* sum) {
+          for (std::int64_t r = first; r < last; ++r) {
+            const T* row = in + r * channels;
+            for (std::int64_t c = 0; c < channels; ++c) sum[c] += static_cast<double>(row[c]);
+          }
+        },
+        totals.data());
     T* out = output.data<T>();
     for (std::int64_t c = 0; c < channels; ++c) out[c] = static_cast<T>(totals[c]);
   });

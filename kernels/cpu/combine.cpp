@@ -56,7 +56,8 @@ void channel_scale_gradient(const Tensor& grad_y, const Tensor& x, Tensor& grad_
           total[c] += static_cast<double>(dy[index + c]) * in[index + c];
         }
       }
-      for (std::int64_t c = 0; c < width; ++c) ds[n * channels + first + c] = static_cast<T>(total[c]);
+      for (std::int64_t c = 0; c < width; ++c)
+        ds[n * channels + first + c] = static_cast<T>(total[c]);
     }
   };
   parallel_for(x.size(0) * blocks, grain_for(pixels * channel_block), units);

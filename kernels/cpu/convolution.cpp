@@ -178,8 +178,8 @@ Path choose_path(const ConvolutionShape& shape, DType dtype, bool winograd_possi
 
 // The op's "algorithm" note in the trace.
 void annotate(Path path, const ConvolutionShape& shape) {
-  const char* name = path == Path::depthwise ? "depthwise direct"
-                     : path == Path::winograd ? "winograd F(2x2,3x3)"
+  const char* name = path == Path::depthwise          ? "depthwise direct"
+                     : path == Path::winograd         ? "winograd F(2x2,3x3)"
                      : shape.input_is_column_matrix() ? "gemm (x as columns)"
                                                       : "im2col + gemm";
   annotate_current_op("algorithm", name);

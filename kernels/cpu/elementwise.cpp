@@ -25,16 +25,25 @@ std::int64_t strided_position(const Tensor& tensor, std::int64_t index) {
   return position;
 }
 
-template <typename T> double load(const T* base, std::int64_t i) { return static_cast<double>(base[i]); }
-template <> double load<BFloat16>(const BFloat16* base, std::int64_t i) { return to_float(base[i]); }
+template <typename T>
+double load(const T* base, std::int64_t i) {
+  return static_cast<double>(base[i]);
+}
+template <>
+double load<BFloat16>(const BFloat16* base, std::int64_t i) {
+  return to_float(base[i]);
+}
 
-template <typename T> void store(T* base, std::int64_t i, double value) {
+template <typename T>
+void store(T* base, std::int64_t i, double value) {
   base[i] = static_cast<T>(value);
 }
-template <> void store<BFloat16>(BFloat16* base, std::int64_t i, double value) {
+template <>
+void store<BFloat16>(BFloat16* base, std::int64_t i, double value) {
   base[i] = to_bfloat16(static_cast<float>(value));
 }
-template <> void store<float>(float* base, std::int64_t i, double value) {
+template <>
+void store<float>(float* base, std::int64_t i, double value) {
   base[i] = static_cast<float>(value);
 }
 

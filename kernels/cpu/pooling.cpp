@@ -145,40 +145,40 @@ void max_backward(const Tensor& grad_y, const Tensor& x, Tensor& grad_x,
   T* dx = grad_x.data<T>();        // [N, H, W, C]
   const std::int64_t window_size = geometry.kernel_h * geometry.kernel_w;
   const std::int64_t values = extents.out_height * extents.out_width * channel_block * window_size;
-  for_image_channel_blocks(extents, values, [&](std::int64_t n, std::int64_t first,
-                                                std::int64_t last) {
-    zero_channels(dx, extents, n, first, last);
-    const std::int64_t width = last - first;
-    // The running maximum and the window tap (row-major index within the window) it came from,
-    // kept as a value of type T so that the compare-and-select loop vectorises.
-    T best[channel_block], tap[channel_block];
-    for (std::int64_t oh = 0; oh < extents.out_height; ++oh) {
-      for (std::int64_t ow = 0; ow < extents.out_width; ++ow) {
-        const Window window = window_of(geometry, extents, oh, ow);
-        const std::int64_t window_width = window.right - window.left;
-        std::copy_n(in + extents.input(n, window.top, window.left, first), width, best);
-        std::fill_n(tap, width, T(0));
-        for (std::int64_t h = window.top; h < window.bottom; ++h) {
-          for (std::int64_t w = window.left; w < window.right; ++w) {
-            const T index = static_cast<T>((h - window.top) * window_width + (w - window.left));
-            const T* candidate = in + extents.input(n, h, w, first);
+  for_image_channel_blocks(
+      extents, values, [&](std::int64_t n, std::int64_t first, std::int64_t last) {
+        zero_channels(dx, extents, n, first, last);
+        const std::int64_t width = last - first;
+        // The running maximum and the window tap (row-major index within the window) it came from,
+        // kept as a value of type T so that the compare-and-select loop vectorises.
+        T best[channel_block], tap[channel_block];
+        for (std::int64_t oh = 0; oh < extents.out_height; ++oh) {
+          for (std::int64_t ow = 0; ow < extents.out_width; ++ow) {
+            const Window window = window_of(geometry, extents, oh, ow);
+            const std::int64_t window_width = window.right - window.left;
+            std::copy_n(in + extents.input(n, window.top, window.left, first), width, best);
+            std::fill_n(tap, width, T(0));
+            for (std::int64_t h = window.top; h < window.bottom; ++h) {
+              for (std::int64_t w = window.left; w < window.right; ++w) {
+                const T index = static_cast<T>((h - window.top) * window_width + (w - window.left));
+                const T* candidate = in + extents.input(n, h, w, first);
+                for (std::int64_t c = 0; c < width; ++c) {
+                  const bool better = replaces(candidate[c], best[c]);
+                  best[c] = better ? candidate[c] : best[c];
+                  tap[c] = better ? index : tap[c];
+                }
+              }
+            }
+            const T* gradient = dy + extents.output(n, oh, ow, first);
             for (std::int64_t c = 0; c < width; ++c) {
-              const bool better = replaces(candidate[c], best[c]);
-              best[c] = better ? candidate[c] : best[c];
-              tap[c] = better ? index : tap[c];
+              const auto index = static_cast<std::int64_t>(tap[c]);
+              const std::int64_t h = window.top + index / window_width;
+              const std::int64_t w = window.left + index % window_width;
+              dx[extents.input(n, h, w, first + c)] += gradient[c];
             }
           }
         }
-        const T* gradient = dy + extents.output(n, oh, ow, first);
-        for (std::int64_t c = 0; c < width; ++c) {
-          const auto index = static_cast<std::int64_t>(tap[c]);
-          const std::int64_t h = window.top + index / window_width;
-          const std::int64_t w = window.left + index % window_width;
-          dx[extents.input(n, h, w, first + c)] += gradient[c];
-        }
-      }
-    }
-  });
+      });
 }
 
 template <typename T>
@@ -218,27 +218,29 @@ void average_backward(const Tensor& grad_y, Tensor& grad_x, const Pool2dGeometry
   T* dx = grad_x.data<T>();        // [N, H, W, C]
   const std::int64_t window_size = geometry.kernel_h * geometry.kernel_w;
   const std::int64_t values = extents.out_height * extents.out_width * channel_block * window_size;
-  for_image_channel_blocks(extents, values, [&](std::int64_t n, std::int64_t first,
-                                                std::int64_t last) {
-    zero_channels(dx, extents, n, first, last);
-    const std::int64_t width = last - first;
-    T share[channel_block];
-    for (std::int64_t oh = 0; oh < extents.out_height; ++oh) {
-      for (std::int64_t ow = 0; ow < extents.out_width; ++ow) {
-        const Window window = window_of(geometry, extents, oh, ow);
-        // Every image position in the window contributed 1 / divisor of this output.
-        const double divisor = divisor_of(geometry, window);
-        const T* gradient = dy + extents.output(n, oh, ow, first);
-        for (std::int64_t c = 0; c < width; ++c) share[c] = static_cast<T>(gradient[c] / divisor);
-        for (std::int64_t h = window.top; h < window.bottom; ++h) {
-          for (std::int64_t w = window.left; w < window.right; ++w) {
-            T* target = dx + extents.input(n, h, w, first);
-            for (std::int64_t c = 0; c < width; ++c) target[c] += share[c];
-          }
-        }
-      }
-    }
-  });
+  for_image_channel_blocks(extents, values,
+                           [&](std::int64_t n, std::int64_t first, std::int64_t last) {
+                             zero_channels(dx, extents, n, first, last);
+                             const std::int64_t width = last - first;
+                             T share[channel_block];
+                             for (std::int64_t oh = 0; oh < extents.out_height; ++oh) {
+                               for (std::int64_t ow = 0; ow < extents.out_width; ++ow) {
+                                 const Window window = window_of(geometry, extents, oh, ow);
+                                 // Every image position in the window contributed 1 / divisor of
+                                 // this output.
+                                 const double divisor = divisor_of(geometry, window);
+                                 const T* gradient = dy + extents.output(n, oh, ow, first);
+                                 for (std::int64_t c = 0; c < width; ++c)
+                                   share[c] = static_cast<T>(gradient[c] / divisor);
+                                 for (std::int64_t h = window.top; h < window.bottom; ++h) {
+                                   for (std::int64_t w = window.left; w < window.right; ++w) {
+                                     T* target = dx + extents.input(n, h, w, first);
+                                     for (std::int64_t c = 0; c < width; ++c) target[c] += share[c];
+                                   }
+                                 }
+                               }
+                             }
+                           });
 }
 
 // y[n, c] = mean over h, w of x[n, h, w, c]; x is read as [N, P = H * W, C], pixels ascending.

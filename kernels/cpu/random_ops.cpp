@@ -34,9 +34,8 @@ void apply_mask(const char* op, const Tensor& input, double p, const RandomStrea
         // Multiplied by 0 rather than replaced by 0, as in PyTorch: a NaN or infinity in a
         // dropped element still shows in the output instead of being hidden.
         const T factor =
-            random::kept(stream.seed, stream.offset, static_cast<std::uint64_t>(draw), p)
-                ? scale
-                : T(0);
+            random::kept(stream.seed, stream.offset, static_cast<std::uint64_t>(draw), p) ? scale
+                                                                                          : T(0);
         for (; i < run_end; ++i) out[i] = in[i] * factor;
       }
     };

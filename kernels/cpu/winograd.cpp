@@ -185,8 +185,8 @@ void run(const Problem& p, const Tensor& filters) {
     for (std::int64_t k = 0; k < positions; ++k) {
       blas::gemm<float>(blas::Transpose::no, blas::Transpose::yes, count, p.outputs, p.channels,
                         1.0f, v + k * count * p.channels, p.channels,
-                        u + k * p.outputs * p.channels, p.channels, 0.0f,
-                        m + k * count * p.outputs, p.outputs);
+                        u + k * p.outputs * p.channels, p.channels, 0.0f, m + k * count * p.outputs,
+                        p.outputs);
     }
     transform_outputs(p, first, count, m);
   }
@@ -208,7 +208,9 @@ std::atomic<bool>& enabled_flag() {
 
 bool winograd_enabled() { return enabled_flag().load(std::memory_order_relaxed); }
 
-void set_winograd_enabled(bool enabled) { enabled_flag().store(enabled, std::memory_order_relaxed); }
+void set_winograd_enabled(bool enabled) {
+  enabled_flag().store(enabled, std::memory_order_relaxed);
+}
 
 bool winograd_applies(const ConvolutionShape& s, DType dtype) {
   if (!winograd_enabled()) return false;

@@ -47,8 +47,8 @@ bool winograd_enabled();
 void set_winograd_enabled(bool enabled);
 
 // Whether the Winograd path takes this convolution: enabled, float32, kernel 3x3, stride 1, one
-// group, every padding between 0 and 2 (so that grad_input's padding 2 - pad is valid too), and enough
-// 2x2 output tiles and channels for the transforms to pay (measured in docs/BENCHMARKS.md).
+// group, every padding between 0 and 2 (so that grad_input's padding 2 - pad is valid too), and
+// enough 2x2 output tiles and channels for the transforms to pay (measured in docs/BENCHMARKS.md).
 bool winograd_applies(const ConvolutionShape& shape, DType dtype);
 
 void winograd_conv2d_forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& y,

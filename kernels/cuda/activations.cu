@@ -4,8 +4,8 @@
 
 #include "kernels/backend.h"
 #include "kernels/cuda/context.h"
-#include "kernels/cuda/cuda_check.h"
 #include "kernels/cuda/launch.h"
+#include "tensor/cuda/cuda_check.h"
 
 namespace engine::kernels::cuda {
 

@@ -22,8 +22,8 @@
 #include <string>
 
 #include "kernels/cuda/context.h"
-#include "kernels/cuda/cuda_check.h"
 #include "kernels/cuda/launch.h"
+#include "tensor/cuda/cuda_check.h"
 
 namespace engine::kernels::cuda {
 

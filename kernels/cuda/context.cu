@@ -6,10 +6,11 @@
 
 #include "kernels/cuda/context.h"
 #include "kernels/cuda/cublas_check.h"
-#include "kernels/cuda/cuda_check.h"
 #include "kernels/cuda/cudnn_check.h"
 #include "kernels/cuda/mode.h"
 #include "tensor/allocator.h"
+#include "tensor/cuda/cuda_check.h"
+#include "tensor/cuda/stream.h"
 
 namespace engine::kernels::cuda {
 
@@ -49,12 +50,8 @@ Context& Context::of(Device device) {
   return *context;
 }
 
-Context::Context(int device_index) : device_index_(device_index) {
-  ENGINE_CUDA_CHECK(cudaSetDevice(device_index));
-  // A blocking stream (not cudaStreamNonBlocking): anything that ever runs on the legacy default
-  // stream is still ordered with this one.
-  ENGINE_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamDefault));
-}
+Context::Context(int device_index)
+    : device_index_(device_index), stream_(device_runtime::cuda_stream(device_index)) {}
 
 cudnnHandle_t Context::cudnn() {
   std::call_once(cudnn_created_, [this] {

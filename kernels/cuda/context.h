@@ -1,6 +1,7 @@
-// The per-device context of the CUDA backend: one stream on which every op, copy and library
-// call of that device runs in order, the cuDNN and cuBLAS handles bound to that stream, and a
-// reusable cuDNN workspace from the caching allocator.
+// The per-device context of the CUDA backend: the device's one stream (owned by the device
+// runtime, tensor/cuda/stream.h), on which every op, copy and library call of that device runs in
+// order, the cuDNN and cuBLAS handles bound to that stream, and a reusable cuDNN workspace from
+// the caching allocator.
 //
 // One stream per device makes the ordering simple to reason about: a kernel never overlaps
 // another, so a block the caching allocator hands out again after a tensor died is only touched

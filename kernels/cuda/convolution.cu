@@ -13,9 +13,9 @@
 #include "kernels/backend.h"
 #include "kernels/cuda/context.h"
 #include "kernels/cuda/convolution_direct.h"
-#include "kernels/cuda/cuda_check.h"
 #include "kernels/cuda/cudnn_convolution.h"
 #include "kernels/cuda/launch.h"
+#include "tensor/cuda/cuda_check.h"
 
 namespace engine::kernels::cuda {
 

@@ -6,8 +6,8 @@
 //                                            ow * stride_w - pad_left + kw); outside is zero.
 #include "kernels/backend.h"
 #include "kernels/cuda/convolution_direct.h"
-#include "kernels/cuda/cuda_check.h"
 #include "kernels/cuda/launch.h"
+#include "tensor/cuda/cuda_check.h"
 
 namespace engine::kernels::cuda {
 

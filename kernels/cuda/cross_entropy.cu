@@ -16,8 +16,8 @@
 #include "kernels/contracts.h"
 #include "kernels/cuda/column_sums.cuh"
 #include "kernels/cuda/context.h"
-#include "kernels/cuda/cuda_check.h"
 #include "kernels/cuda/launch.h"
+#include "tensor/cuda/cuda_check.h"
 
 namespace engine::kernels::cuda {
 

@@ -1,16 +1,16 @@
 // CUDA: dropout and drop_path (stochastic depth), forward and backward.
 //
 // The keep decision is kernels/dropout_mask.h, the very function the CPU backend calls, on the
-// same counter-based draws (kernels/philox.h): element i (dropout) or sample n (drop_path) of a
+// same counter-based draws (util/philox.h): element i (dropout) or sample n (drop_path) of a
 // call with stream (seed, offset) is kept on the GPU exactly when it is kept on the CPU, and the
 // backward pass regenerates the forward's mask instead of storing it.
 #include <algorithm>
 
 #include "kernels/backend.h"
 #include "kernels/cuda/context.h"
-#include "kernels/cuda/cuda_check.h"
 #include "kernels/cuda/launch.h"
 #include "kernels/dropout_mask.h"
+#include "tensor/cuda/cuda_check.h"
 
 namespace engine::kernels::cuda {
 

@@ -1,8 +1,8 @@
 // The CUDA mode API (kernels/cuda/mode.h) in a CPU-only build: the mode can be set and is
 // recorded, nothing is ever chosen, and the versions say why there are none.
-#include <atomic>
-
 #include "kernels/cuda/mode.h"
+
+#include <atomic>
 
 namespace engine::kernels::cuda {
 

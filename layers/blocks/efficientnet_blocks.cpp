@@ -1,7 +1,7 @@
 #include "layers/blocks/efficientnet_blocks.h"
 
+#include "autograd/functions.h"
 #include "layers/batch_norm2d.h"
-#include "tensor/functions.h"
 
 namespace engine::layers {
 
@@ -24,7 +24,7 @@ SqueezeExcitation::SqueezeExcitation(std::int64_t channels, std::int64_t squeeze
       fc2(register_module("fc2", std::make_unique<Conv2d>(squeeze_channels, channels,
                                                           conv_geometry(1, 1, 0), true))) {}
 
-Tensor SqueezeExcitation::forward(const Tensor& x) {
+Tensor SqueezeExcitation::compute(const Tensor& x) {
   // The 1x1 convolutions act on the pooled [N, 1, 1, C] map, exactly as in torchvision.
   const std::int64_t batch = x.size(0), channels = x.size(3);
   const Tensor pooled = reshape(global_avg_pool(x), {batch, 1, 1, channels});
@@ -54,14 +54,14 @@ MBConv::MBConv(const MBConvSettings& settings, double stochastic_depth_probabili
   if (expanded != settings.in_channels) {
     block_.append(conv_norm_activation(settings.in_channels, expanded, 1, 1, 1, Activation::silu));
   }
-  block_.append(conv_norm_activation(expanded, expanded, settings.kernel, settings.stride,
-                                     expanded, Activation::silu));
+  block_.append(conv_norm_activation(expanded, expanded, settings.kernel, settings.stride, expanded,
+                                     Activation::silu));
   block_.append(std::make_unique<SqueezeExcitation>(
       expanded, std::max<std::int64_t>(1, settings.in_channels / 4)));
   block_.append(conv_norm_activation(expanded, settings.out_channels, 1, 1, 1, Activation::none));
 }
 
-Tensor MBConv::forward(const Tensor& x) {
+Tensor MBConv::compute(const Tensor& x) {
   Tensor result = block_.forward(x);
   if (use_residual_) result = add(stochastic_depth_.forward(result), x);
   return result;

@@ -25,7 +25,7 @@ std::unique_ptr<Sequential> conv_norm_activation(std::int64_t in_channels,
 class SqueezeExcitation final : public Module {
  public:
   SqueezeExcitation(std::int64_t channels, std::int64_t squeeze_channels);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
   Conv2d& fc1;
   Conv2d& fc2;
 };
@@ -39,7 +39,7 @@ class MBConv final : public Module {
  public:
   MBConv(const MBConvSettings& settings, double stochastic_depth_probability,
          std::shared_ptr<RandomState> random);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
   bool uses_residual() const { return use_residual_; }
 
  private:

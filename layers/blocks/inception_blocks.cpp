@@ -2,8 +2,8 @@
 
 #include <memory>
 
+#include "autograd/functions.h"
 #include "layers/simple.h"
-#include "tensor/functions.h"
 
 namespace engine::layers {
 
@@ -34,7 +34,7 @@ BasicConv2d::BasicConv2d(std::int64_t in_channels, std::int64_t out_channels,
       bn(register_module("bn", std::make_unique<BatchNorm2d>(
                                    out_channels, kernels::BatchNormConfig{0.1, 0.001}))) {}
 
-Tensor BasicConv2d::forward(const Tensor& x) { return relu(bn.forward(conv.forward(x))); }
+Tensor BasicConv2d::compute(const Tensor& x) { return relu(bn.forward(conv.forward(x))); }
 
 BasicConv2d& InceptionBlock::unit(const char* name, std::int64_t in_channels,
                                   std::int64_t out_channels, kernels::Conv2dGeometry geometry) {
@@ -51,7 +51,7 @@ InceptionA::InceptionA(std::int64_t in, std::int64_t pool_features)
       branch3x3dbl_3(unit("branch3x3dbl_3", 96, 96, square(3, 1, 1))),
       branch_pool(unit("branch_pool", in, pool_features, square(1))) {}
 
-Tensor InceptionA::forward(const Tensor& x) {
+Tensor InceptionA::compute(const Tensor& x) {
   return concat_channels({branch1x1.forward(x), branch5x5_2.forward(branch5x5_1.forward(x)),
                           branch3x3dbl_3.forward(branch3x3dbl_2.forward(branch3x3dbl_1.forward(x))),
                           branch_pool.forward(avg_pool2d(x, pool_3x3_same))});
@@ -64,7 +64,7 @@ InceptionB::InceptionB(std::int64_t in)
       branch3x3dbl_2(unit("branch3x3dbl_2", 64, 96, square(3, 1, 1))),
       branch3x3dbl_3(unit("branch3x3dbl_3", 96, 96, square(3, 2))) {}
 
-Tensor InceptionB::forward(const Tensor& x) {
+Tensor InceptionB::compute(const Tensor& x) {
   return concat_channels({branch3x3.forward(x),
                           branch3x3dbl_3.forward(branch3x3dbl_2.forward(branch3x3dbl_1.forward(x))),
                           max_pool2d(x, max_3x3_stride_2)});
@@ -83,7 +83,7 @@ InceptionC::InceptionC(std::int64_t in, std::int64_t c7)
       branch7x7dbl_5(unit("branch7x7dbl_5", c7, 192, rectangle(1, 7, 0, 3))),
       branch_pool(unit("branch_pool", in, 192, square(1))) {}
 
-Tensor InceptionC::forward(const Tensor& x) {
+Tensor InceptionC::compute(const Tensor& x) {
   Tensor double_branch = branch7x7dbl_1.forward(x);
   double_branch = branch7x7dbl_3.forward(branch7x7dbl_2.forward(double_branch));
   double_branch = branch7x7dbl_5.forward(branch7x7dbl_4.forward(double_branch));
@@ -101,7 +101,7 @@ InceptionD::InceptionD(std::int64_t in)
       branch7x7x3_3(unit("branch7x7x3_3", 192, 192, rectangle(7, 1, 3, 0))),
       branch7x7x3_4(unit("branch7x7x3_4", 192, 192, square(3, 2))) {}
 
-Tensor InceptionD::forward(const Tensor& x) {
+Tensor InceptionD::compute(const Tensor& x) {
   Tensor seven = branch7x7x3_2.forward(branch7x7x3_1.forward(x));
   seven = branch7x7x3_4.forward(branch7x7x3_3.forward(seven));
   return concat_channels(
@@ -120,7 +120,7 @@ InceptionE::InceptionE(std::int64_t in)
       branch3x3dbl_3b(unit("branch3x3dbl_3b", 384, 384, rectangle(3, 1, 1, 0))),
       branch_pool(unit("branch_pool", in, 192, square(1))) {}
 
-Tensor InceptionE::forward(const Tensor& x) {
+Tensor InceptionE::compute(const Tensor& x) {
   const Tensor three = branch3x3_1.forward(x);
   const Tensor double_three = branch3x3dbl_2.forward(branch3x3dbl_1.forward(x));
   // torchvision concatenates the split branches first, then all four; the channel order is the
@@ -137,7 +137,7 @@ InceptionAux::InceptionAux(std::int64_t in, std::int64_t classes)
       conv1(unit("conv1", 128, 768, square(5))),
       fc(register_module("fc", std::make_unique<Linear>(768, classes))) {}
 
-Tensor InceptionAux::forward(const Tensor& x) {
+Tensor InceptionAux::compute(const Tensor& x) {
   // F.avg_pool2d(x, kernel_size=5, stride=3): 17x17 -> 5x5; then conv1 (5x5) -> 1x1.
   const Tensor pooled = avg_pool2d(x, pool_geometry(5, 3, 0, true));
   return fc.forward(global_avg_pool(conv1.forward(conv0.forward(pooled))));

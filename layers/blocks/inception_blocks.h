@@ -13,7 +13,7 @@ class BasicConv2d final : public Module {
  public:
   BasicConv2d(std::int64_t in_channels, std::int64_t out_channels,
               kernels::Conv2dGeometry geometry);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
   Conv2d& conv;
   BatchNorm2d& bn;
 };
@@ -29,7 +29,7 @@ class InceptionBlock : public Module {
 class InceptionA final : public InceptionBlock {  // Mixed_5b/5c/5d: 35x35
  public:
   InceptionA(std::int64_t in_channels, std::int64_t pool_features);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
 
  private:
   BasicConv2d &branch1x1, &branch5x5_1, &branch5x5_2, &branch3x3dbl_1, &branch3x3dbl_2,
@@ -39,7 +39,7 @@ class InceptionA final : public InceptionBlock {  // Mixed_5b/5c/5d: 35x35
 class InceptionB final : public InceptionBlock {  // Mixed_6a: 35x35 -> 17x17
  public:
   explicit InceptionB(std::int64_t in_channels);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
 
  private:
   BasicConv2d &branch3x3, &branch3x3dbl_1, &branch3x3dbl_2, &branch3x3dbl_3;
@@ -48,7 +48,7 @@ class InceptionB final : public InceptionBlock {  // Mixed_6a: 35x35 -> 17x17
 class InceptionC final : public InceptionBlock {  // Mixed_6b..6e: 17x17 with factorised 7x7
  public:
   InceptionC(std::int64_t in_channels, std::int64_t channels_7x7);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
 
  private:
   BasicConv2d &branch1x1, &branch7x7_1, &branch7x7_2, &branch7x7_3, &branch7x7dbl_1,
@@ -58,7 +58,7 @@ class InceptionC final : public InceptionBlock {  // Mixed_6b..6e: 17x17 with fa
 class InceptionD final : public InceptionBlock {  // Mixed_7a: 17x17 -> 8x8
  public:
   explicit InceptionD(std::int64_t in_channels);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
 
  private:
   BasicConv2d &branch3x3_1, &branch3x3_2, &branch7x7x3_1, &branch7x7x3_2, &branch7x7x3_3,
@@ -68,7 +68,7 @@ class InceptionD final : public InceptionBlock {  // Mixed_7a: 17x17 -> 8x8
 class InceptionE final : public InceptionBlock {  // Mixed_7b/7c: 8x8 with split 1x3/3x1 branches
  public:
   explicit InceptionE(std::int64_t in_channels);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
 
  private:
   BasicConv2d &branch1x1, &branch3x3_1, &branch3x3_2a, &branch3x3_2b, &branch3x3dbl_1,
@@ -79,7 +79,7 @@ class InceptionE final : public InceptionBlock {  // Mixed_7b/7c: 8x8 with split
 class InceptionAux final : public InceptionBlock {
  public:
   InceptionAux(std::int64_t in_channels, std::int64_t classes);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
   BasicConv2d& conv0;
   BasicConv2d& conv1;
   Linear& fc;

@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "tensor/functions.h"
+#include "autograd/functions.h"
 
 namespace engine::layers {
 
@@ -36,7 +36,7 @@ BasicBlock::BasicBlock(std::int64_t in_channels, std::int64_t channels, std::int
   }
 }
 
-Tensor BasicBlock::forward(const Tensor& x) {
+Tensor BasicBlock::compute(const Tensor& x) {
   Tensor out = relu(bn1.forward(conv1.forward(x)));
   out = bn2.forward(conv2.forward(out));
   const Tensor shortcut = downsample != nullptr ? downsample->forward(x) : x;
@@ -60,7 +60,7 @@ Bottleneck::Bottleneck(std::int64_t in_channels, std::int64_t channels, std::int
   }
 }
 
-Tensor Bottleneck::forward(const Tensor& x) {
+Tensor Bottleneck::compute(const Tensor& x) {
   Tensor out = relu(bn1.forward(conv1.forward(x)));
   out = relu(bn2.forward(conv2.forward(out)));
   out = bn3.forward(conv3.forward(out));

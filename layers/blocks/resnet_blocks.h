@@ -15,7 +15,7 @@ class BasicBlock final : public Module {
  public:
   static constexpr std::int64_t expansion = 1;
   BasicBlock(std::int64_t in_channels, std::int64_t channels, std::int64_t stride);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
 
   Conv2d& conv1;
   BatchNorm2d& bn1;
@@ -28,7 +28,7 @@ class Bottleneck final : public Module {
  public:
   static constexpr std::int64_t expansion = 4;
   Bottleneck(std::int64_t in_channels, std::int64_t channels, std::int64_t stride);
-  Tensor forward(const Tensor& x) override;
+  Tensor compute(const Tensor& x) override;
 
   Conv2d& conv1;
   BatchNorm2d& bn1;

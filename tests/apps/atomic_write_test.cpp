@@ -2,15 +2,14 @@
 // writes through write_file_atomically (temporary file, fsync, rename), tested here by killing a
 // child process in the middle of rewriting a checkpoint, many times at different moments.
 #include <doctest/doctest.h>
-
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "models/checkpoint.h"
 #include "models/registry.h"
-#include "tensor/safetensors.h"
 #include "tests/apps/training_support.h"
+#include "util/file_io.h"
 
 namespace engine::apps::testing {
 
@@ -31,8 +30,10 @@ TEST_CASE("killing a checkpoint writer never leaves a torn checkpoint") {
   const std::string old_digest = models::read_checkpoint(path).tensor_sha256;
   // The replacement is encoded by the parent: the child only writes bytes (no threads needed).
   models::save_checkpoint(folder.path / "new.safetensors", *second, info);
-  const std::vector<std::uint8_t> replacement = read_file_bytes((folder.path / "new.safetensors").string());
-  const std::string new_digest = models::read_checkpoint(folder.path / "new.safetensors").tensor_sha256;
+  const std::vector<std::uint8_t> replacement =
+      read_file_bytes((folder.path / "new.safetensors").string());
+  const std::string new_digest =
+      models::read_checkpoint(folder.path / "new.safetensors").tensor_sha256;
 
   int saw_old = 0, saw_new = 0;
   for (int attempt = 0; attempt < 12; ++attempt) {

@@ -8,7 +8,7 @@
 #include "data/png_write.h"
 #include "models/checkpoint.h"
 #include "models/registry.h"
-#include "tensor/safetensors.h"
+#include "models/safetensors.h"
 #include "tests/apps/predict_support.h"
 #include "tests/apps/training_support.h"
 

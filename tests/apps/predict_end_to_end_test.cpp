@@ -37,7 +37,8 @@ TEST_CASE("train on phantoms, then predict new phantoms with heatmaps") {
     // One policy in both programs: every case has the same decision, undetermined for all when
     // the run fitted no band (decision_agreement_test.cpp covers both cases on purpose).
     const Json& threshold = json.at("decision_policy").at("threshold");
-    MESSAGE("the short run's band: " << json.at("decision_policy").at("threshold_note").as_string());
+    MESSAGE(
+        "the short run's band: " << json.at("decision_policy").at("threshold_note").as_string());
     const Json::Array& items = json.at("predictions").as_array();
     REQUIRE(items.size() == expected.records.size());
     REQUIRE(items.size() >= 20);

@@ -7,14 +7,14 @@
 #include <cmath>
 #include <random>
 
-#include "apps/predict/grad_cam.h"
+#include "autograd/autograd.h"
+#include "autograd/functions.h"
+#include "explain/grad_cam.h"
 #include "layers/conv2d.h"
 #include "layers/linear.h"
 #include "models/initialization.h"
 #include "models/registry.h"
 #include "optim/sgd.h"
-#include "tensor/autograd.h"
-#include "tensor/functions.h"
 
 namespace engine::apps::testing {
 
@@ -122,7 +122,7 @@ TEST_CASE("with an average-pool and linear head, Grad-CAM is the class activatio
   model.eval();
   std::mt19937_64 generator(1);
   const SquareBatch batch = square_batch(2, generator, true);
-  const std::vector<GradCam> cams = grad_cam(model, batch.images, {1, 0});
+  const std::vector<explain::GradCam> cams = explain::grad_cam(model, batch.images, {1, 0});
   Tensor features;
   {
     NoGradGuard no_grad;
@@ -169,7 +169,8 @@ TEST_CASE("the heat falls on the bright square, the only signal in the image") {
   REQUIRE_MESSAGE(correct >= 38, "the task was not learned: " << correct << "/40");
 
   const SquareBatch squares = square_batch(20, generator, true);
-  const std::vector<GradCam> cams = grad_cam(model, squares.images, std::vector<int>(20, 1));
+  const std::vector<explain::GradCam> cams =
+      explain::grad_cam(model, squares.images, std::vector<int>(20, 1));
   int peaks_on_square = 0;
   double mass = 0;
   for (int n = 0; n < 20; ++n) {
@@ -177,7 +178,7 @@ TEST_CASE("the heat falls on the bright square, the only signal in the image") {
     // pixels, 19% of the image.
     const int x0 = squares.x0[n] - 4, y0 = squares.y0[n] - 4;
     const int x1 = squares.x0[n] + square + 4, y1 = squares.y0[n] + square + 4;
-    const GradCam& cam = cams[n];
+    const explain::GradCam& cam = cams[n];
     peaks_on_square += cam.peak_x >= x0 && cam.peak_x < x1 && cam.peak_y >= y0 && cam.peak_y < y1;
     mass += cam.mass_inside(x0, y0, x1, y1) / 20;
   }
@@ -208,8 +209,8 @@ TEST_CASE("Grad-CAM reaches the documented feature layer of every architecture")
     std::vector<float> pixels(static_cast<std::size_t>(2 * item.size * item.size * 3));
     for (float& value : pixels) value = normal(generator);
     const Tensor images = Tensor::from_vector(pixels, {2, item.size, item.size, 3});
-    const std::vector<GradCam> cams = grad_cam(*model, images, {0, 1});
-    for (const GradCam& cam : cams) {
+    const std::vector<explain::GradCam> cams = explain::grad_cam(*model, images, {0, 1});
+    for (const explain::GradCam& cam : cams) {
       CHECK(cam.feature_height == item.map_side);
       CHECK(cam.feature_width == item.map_side);
       CHECK(cam.side == item.size);

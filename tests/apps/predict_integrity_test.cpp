@@ -192,7 +192,8 @@ TEST_CASE("manifest paths stay inside the manifest's folder unless --allow-outsi
   items = json.at("predictions").as_array();
   CHECK(json.at("options").at("allow_outside_paths").as_bool());
   CHECK(items[2].at("status").as_string() == "ok");
-  CHECK(contains(items[1].at("error").as_string(), "not a PNG, JPEG or DICOM"));  // read, as allowed
+  CHECK(
+      contains(items[1].at("error").as_string(), "not a PNG, JPEG or DICOM"));  // read, as allowed
   CHECK(contains(json.at("notes").dump(), "--allow-outside-paths"));
 }
 

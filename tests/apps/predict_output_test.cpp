@@ -5,13 +5,13 @@
 
 #include <cmath>
 
+#include "autograd/autograd.h"
 #include "data/cache.h"
 #include "data/csv.h"
 #include "data/file.h"
 #include "data/loader.h"
 #include "metrics/calibration.h"
 #include "models/checkpoint.h"
-#include "tensor/autograd.h"
 #include "tests/apps/predict_support.h"
 #include "tests/apps/training_support.h"
 

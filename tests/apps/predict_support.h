@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "tensor/json.h"
 #include "tests/harness/calibration_block.h"
+#include "util/json.h"
 
 namespace engine::apps::testing {
 

@@ -7,10 +7,10 @@
 
 #include "apps/common/arguments.h"
 #include "apps/predict/verification.h"
+#include "autograd/functions.h"
 #include "layers/conv2d.h"
 #include "layers/linear.h"
 #include "models/initialization.h"
-#include "tensor/functions.h"
 #include "tests/apps/predict_support.h"
 #include "tests/apps/training_support.h"
 

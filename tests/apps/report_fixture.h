@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::report::testing {
 

@@ -9,7 +9,7 @@
 #include <regex>
 #include <set>
 
-#include "apps/report/fields.h"
+#include "results/fields.h"
 #include "tests/apps/markup_check.h"
 #include "tests/apps/report_fixture.h"
 

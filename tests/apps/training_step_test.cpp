@@ -10,10 +10,10 @@
 
 #include "apps/train/step.h"
 #include "apps/train/training_parts.h"
+#include "kernels/random_tensors.h"
 #include "models/registry.h"
 #include "optim/clip.h"
 #include "tensor/host_reads.h"
-#include "tensor/random.h"
 
 namespace engine::apps::testing {
 

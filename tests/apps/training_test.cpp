@@ -9,9 +9,9 @@
 #include "apps/train/stage.h"
 #include "models/checkpoint.h"
 #include "models/registry.h"
-#include "tensor/safetensors.h"
 #include "tests/apps/training_support.h"
 #include "tests/harness/compare.h"
+#include "util/file_io.h"
 
 namespace engine::apps::testing {
 
@@ -56,13 +56,15 @@ TEST_CASE("a short phantom run learns and leaves a complete run folder") {
   // trained for seconds from scratch is expected well above chance, not near 1.
   CHECK(accuracy > 0.6);
   CHECK(auc > 0.75);
-  for (const char* file : {"config.json", "split.csv", "results.json", "resnet18/epochs.csv",
-                           "resnet18/best.safetensors", "resnet18/stage1/last.safetensors",
-                           "resnet18/test_predictions.csv", "resnet18/validation_predictions.csv"}) {
+  for (const char* file :
+       {"config.json", "split.csv", "results.json", "resnet18/epochs.csv",
+        "resnet18/best.safetensors", "resnet18/stage1/last.safetensors",
+        "resnet18/test_predictions.csv", "resnet18/validation_predictions.csv"}) {
     INFO(file);
     CHECK(std::filesystem::exists(out.path / file));
   }
-  const models::LoadedCheckpoint best = models::load_checkpoint(out.path / "resnet18/best.safetensors");
+  const models::LoadedCheckpoint best =
+      models::load_checkpoint(out.path / "resnet18/best.safetensors");
   CHECK(best.info.calibration.at("temperature").as_number() > 0);
   CHECK(best.info.input_size == 64);
   CHECK(best.info.class_names == std::vector<std::string>{"female", "male"});
@@ -86,7 +88,8 @@ TEST_CASE("an interrupted run resumed with --resume ends bitwise equal to an uni
                      pieces.path / "resnet18/stage1/last.safetensors");
   check_same_weights(whole.path / "resnet18/best.safetensors",
                      pieces.path / "resnet18/best.safetensors");
-  const Json a = read_json(whole.path / "results.json"), b = read_json(pieces.path / "results.json");
+  const Json a = read_json(whole.path / "results.json"),
+             b = read_json(pieces.path / "results.json");
   CHECK(a.at("models").as_array()[0].at("test").dump() ==
         b.at("models").as_array()[0].at("test").dump());
 }

@@ -13,7 +13,7 @@
 #include "data/file.h"
 #include "data/phantom.h"
 #include "fixtures.h"
-#include "tensor/sha256.h"
+#include "util/sha256.h"
 
 namespace data = engine::data;
 

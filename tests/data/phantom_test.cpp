@@ -12,8 +12,8 @@
 #include "data/file.h"
 #include "data/manifest.h"
 #include "data/phantom_anatomy.h"
-#include "tensor/sha256.h"
 #include "fixtures.h"
+#include "util/sha256.h"
 
 namespace data = engine::data;
 

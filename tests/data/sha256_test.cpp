@@ -1,6 +1,6 @@
 // SHA-256 against the FIPS 180-2 example vectors, incremental hashing in uneven pieces, and
 // hashing of files.
-#include "tensor/sha256.h"
+#include "util/sha256.h"
 
 #include <doctest/doctest.h>
 
@@ -21,8 +21,7 @@ TEST_CASE("sha256 matches the FIPS 180-2 example vectors") {
   CHECK(sha256_hex(std::string_view("")) ==
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   // The 448-bit (56-byte) message: padding needs a second block.
-  CHECK(sha256_hex(
-            std::string_view("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")) ==
+  CHECK(sha256_hex(std::string_view("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")) ==
         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
   CHECK(sha256_hex(std::string(1'000'000, 'a')) ==
         "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");

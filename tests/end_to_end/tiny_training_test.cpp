@@ -3,11 +3,11 @@
 // with the same seed give bitwise-identical weights, also with a different CPU thread count.
 #include <doctest/doctest.h>
 
+#include "autograd/autograd.h"
+#include "autograd/functions.h"
 #include "kernels/cpu/parallel.h"
 #include "models/tiny_cnn.h"
 #include "optim/sgd.h"
-#include "tensor/autograd.h"
-#include "tensor/functions.h"
 #include "tests/harness/compare.h"
 
 namespace engine {

@@ -1,4 +1,4 @@
-// Fuzzes the JSON parser (tensor/json.cpp), which reads safetensors headers, checkpoint metadata,
+// Fuzzes the JSON parser (util/json.cpp), which reads safetensors headers, checkpoint metadata,
 // run records and results.json. Besides crashes and sanitizer reports, it checks on every input:
 //   - the only exception is JsonError (anything else escapes and libFuzzer reports it);
 //   - an accepted text survives a round trip: writing it (compact and indented) and parsing the
@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "tensor/json.h"
 #include "tests/fuzz/property.h"
+#include "util/json.h"
 
 namespace {
 

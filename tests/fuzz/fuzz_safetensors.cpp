@@ -1,4 +1,4 @@
-// Fuzzes the safetensors reader (tensor/safetensors.cpp) and the engine's checkpoint format on
+// Fuzzes the safetensors reader (models/safetensors.cpp) and the engine's checkpoint format on
 // top of it (models/checkpoint_format.cpp: metadata, tensor digest, signature). Besides crashes
 // and sanitizer reports, it checks on every input:
 //   - the only exceptions are SafetensorsError, JsonError and std::invalid_argument (the reader's
@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "models/checkpoint.h"
-#include "tensor/json.h"
-#include "tensor/safetensors.h"
+#include "models/safetensors.h"
 #include "tests/fuzz/property.h"
+#include "util/json.h"
 
 namespace {
 

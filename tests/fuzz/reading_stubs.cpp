@@ -1,13 +1,12 @@
 // The fuzz targets of the tensor-level readers (JSON, safetensors, the checkpoint format) link the
-// tensor core without the kernels and the autograd tape: reading a file creates contiguous host
-// tensors and never computes. These stand-ins for the few kernel and autograd entry points the
-// tensor core refers to abort with a message, so that if reading ever reaches one, the fuzz run
-// reports it as a crash instead of it going unnoticed.
+// tensor core without the kernels: reading a file creates contiguous host tensors and never
+// computes. These stand-ins for the kernels that the copying Tensor members refer to
+// (kernels/tensor_compute.cpp) abort with a message, so that if reading ever reaches one, the
+// fuzz run reports it as a crash instead of it going unnoticed.
 #include <cstdio>
 #include <cstdlib>
 
 #include "kernels/ops.h"
-#include "tensor/autograd.h"
 
 namespace {
 
@@ -23,13 +22,10 @@ namespace {
 
 namespace engine {
 
-void run_backward(const Tensor&, const Tensor&) { unreachable("run_backward"); }
-
 namespace kernels {
 
 void fill(Tensor&, double) { unreachable("kernels::fill"); }
 void copy(const Tensor&, Tensor&) { unreachable("kernels::copy"); }
-void add(const Tensor&, const Tensor&, Tensor&) { unreachable("kernels::add"); }
 
 }  // namespace kernels
 }  // namespace engine

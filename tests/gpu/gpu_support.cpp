@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "kernels/cuda/mode.h"
-#include "tensor/random.h"
+#include "kernels/random_tensors.h"
 
 namespace engine::testing {
 

@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "autograd/functions.h"
 #include "models/registry.h"
 #include "models/tiny_cnn.h"
 #include "optim/sgd.h"
-#include "tensor/functions.h"
 #include "tests/gpu/gpu_support.h"
 #include "tests/harness/error_model.h"
 

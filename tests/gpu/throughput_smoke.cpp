@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "autograd/functions.h"
 #include "kernels/cuda/mode.h"
 #include "models/registry.h"
 #include "models/tiny_cnn.h"
 #include "optim/sgd.h"
-#include "tensor/functions.h"
 #include "tests/gpu/gpu_support.h"
 
 namespace engine::testing {

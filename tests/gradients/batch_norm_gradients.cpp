@@ -1,6 +1,6 @@
 // Gradient checks: batch_norm2d in training mode (through the batch statistics) and in
 // evaluation mode (running statistics as constants), with x, gamma and beta all checked.
-#include "tensor/functions.h"
+#include "autograd/functions.h"
 #include "tests/gradients/registry.h"
 
 namespace engine::testing {

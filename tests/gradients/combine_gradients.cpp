@@ -1,6 +1,6 @@
 // Gradient checks: channel_multiply (both inputs) and concat_channels (every part, including
 // the same tensor given twice).
-#include "tensor/functions.h"
+#include "autograd/functions.h"
 #include "tests/gradients/registry.h"
 
 namespace engine::testing {

@@ -6,8 +6,8 @@
 
 #include <sstream>
 
+#include "autograd/functions.h"
 #include "kernels/ops.h"
-#include "tensor/functions.h"
 #include "tests/gradients/registry.h"
 
 namespace engine::testing {

@@ -2,7 +2,7 @@
 // label smoothing, mean and sum, batches of 1 and 3, two classes (the product's case) and more.
 #include <string>
 
-#include "tensor/functions.h"
+#include "autograd/functions.h"
 #include "tests/gradients/registry.h"
 
 namespace engine::testing {

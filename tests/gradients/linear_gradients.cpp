@@ -1,7 +1,7 @@
 // Gradient checks for linear (x, weight and bias against central differences in float64), over
 // batch 1 and several, odd sizes, with and without bias, and with a frozen input.
+#include "autograd/functions.h"
 #include "kernels/ops.h"
-#include "tensor/functions.h"
 #include "tests/gradients/registry.h"
 
 namespace engine::testing {

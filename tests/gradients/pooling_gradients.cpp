@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <numeric>
 
-#include "tensor/functions.h"
-#include "tensor/random.h"
+#include "autograd/functions.h"
+#include "kernels/random_tensors.h"
 #include "tests/gradients/registry.h"
 
 namespace engine::testing {

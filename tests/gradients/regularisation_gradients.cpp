@@ -1,8 +1,8 @@
 // Gradient checks: dropout and drop_path in training mode, on streams whose masks keep some
 // elements (samples) and drop others, so that both branches of the mask are checked.
-#include "kernels/philox.h"
-#include "tensor/functions.h"
+#include "autograd/functions.h"
 #include "tests/gradients/registry.h"
+#include "util/philox.h"
 
 namespace engine::testing {
 

@@ -2,7 +2,7 @@
 // undetermined band), for the tests of the decision policy and of predict_app.
 #pragma once
 
-#include "tensor/json.h"
+#include "util/json.h"
 
 namespace engine::testing {
 

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <sstream>
 
-#include "tensor/autograd.h"
-#include "tensor/random.h"
+#include "autograd/autograd.h"
+#include "kernels/random_tensors.h"
 
 namespace engine::testing {
 

@@ -5,11 +5,11 @@
 
 #include <cmath>
 
+#include "autograd/functions.h"
 #include "kernels/backend.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/ops.h"
-#include "tensor/functions.h"
-#include "tensor/random.h"
+#include "kernels/random_tensors.h"
 #include "tests/harness/compare.h"
 #include "tests/kernels/layer_test_support.h"
 

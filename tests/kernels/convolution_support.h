@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "kernels/backend.h"
-#include "tensor/random.h"
+#include "kernels/random_tensors.h"
 #include "tensor/tensor.h"
 
 namespace engine::testing {

@@ -5,8 +5,8 @@
 
 #include <cmath>
 
+#include "autograd/functions.h"
 #include "kernels/ops.h"
-#include "tensor/functions.h"
 #include "tests/harness/compare.h"
 #include "tests/kernels/layer_test_support.h"
 

@@ -1,12 +1,12 @@
 // The CPU thread pool: every index visited exactly once, any thread count, resizing after use,
 // exceptions carried back to the caller, nested loops run serially.
+#include "kernels/cpu/parallel.h"
+
 #include <doctest/doctest.h>
 
 #include <atomic>
 #include <stdexcept>
 #include <vector>
-
-#include "kernels/cpu/parallel.h"
 
 namespace engine::kernels::cpu {
 
@@ -45,7 +45,8 @@ TEST_CASE("a parallel_for inside a parallel_for runs on its caller's thread") {
   std::atomic<int> total{0};
   parallel_for(4, 1, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i) {
-      parallel_for(10, 1, [&](std::int64_t b, std::int64_t e) { total += static_cast<int>(e - b); });
+      parallel_for(10, 1,
+                   [&](std::int64_t b, std::int64_t e) { total += static_cast<int>(e - b); });
     }
   });
   CHECK(total.load() == 40);

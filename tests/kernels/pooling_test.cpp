@@ -9,7 +9,7 @@
 
 #include "kernels/cpu/parallel.h"
 #include "kernels/ops.h"
-#include "tensor/random.h"
+#include "kernels/random_tensors.h"
 #include "tests/harness/compare.h"
 #include "tests/kernels/layer_test_support.h"
 

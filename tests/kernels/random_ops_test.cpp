@@ -6,14 +6,14 @@
 
 #include <cmath>
 
+#include "autograd/functions.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/ops.h"
-#include "kernels/philox.h"
-#include "tensor/functions.h"
-#include "tensor/random.h"
+#include "kernels/random_tensors.h"
 #include "tests/harness/compare.h"
 #include "tests/harness/gradcheck.h"
 #include "tests/kernels/layer_test_support.h"
+#include "util/philox.h"
 
 namespace engine::testing {
 

@@ -8,12 +8,13 @@
 // but with inputs in [-1, 1] the largest error seen on these cases, 3.8e-6, was between a tenth
 // and a quarter of that bound (measured by shrinking it until checks failed: 0.4 of it passed,
 // 0.1 failed).
+#include "kernels/cpu/winograd.h"
+
 #include <doctest/doctest.h>
 
 #include <sstream>
 
 #include "kernels/cpu/parallel.h"
-#include "kernels/cpu/winograd.h"
 #include "tests/harness/compare.h"
 #include "tests/kernels/convolution_support.h"
 
@@ -27,7 +28,9 @@ struct WinogradCase {
   std::int64_t pad_top, pad_bottom, pad_left, pad_right;
   bool bias = true;
 
-  Conv2dGeometry geometry() const { return {3, 3, 1, 1, pad_top, pad_bottom, pad_left, pad_right, 1}; }
+  Conv2dGeometry geometry() const {
+    return {3, 3, 1, 1, pad_top, pad_bottom, pad_left, pad_right, 1};
+  }
 };
 
 std::string describe(const WinogradCase& c) {
@@ -94,12 +97,16 @@ TEST_CASE("winograd: which convolutions take it") {
 
   const auto shape_of = [](const Conv2dGeometry& g) {
     const Tensor x = Tensor::zeros({1, 32, 32, 16}, DType::Float32);
-    const Tensor weight = Tensor::zeros({16, g.kernel_h, g.kernel_w, 16 / g.groups}, DType::Float32);
+    const Tensor weight =
+        Tensor::zeros({16, g.kernel_h, g.kernel_w, 16 / g.groups}, DType::Float32);
     return kernels::cpu::convolution_shape(x, weight, g);
   };
-  CHECK_FALSE(kernels::cpu::winograd_applies(shape_of({3, 3, 2, 2, 1, 1, 1, 1, 1}), DType::Float32));
-  CHECK_FALSE(kernels::cpu::winograd_applies(shape_of({3, 3, 1, 1, 1, 1, 1, 1, 2}), DType::Float32));
-  CHECK_FALSE(kernels::cpu::winograd_applies(shape_of({1, 3, 1, 1, 0, 0, 1, 1, 1}), DType::Float32));
+  CHECK_FALSE(
+      kernels::cpu::winograd_applies(shape_of({3, 3, 2, 2, 1, 1, 1, 1, 1}), DType::Float32));
+  CHECK_FALSE(
+      kernels::cpu::winograd_applies(shape_of({3, 3, 1, 1, 1, 1, 1, 1, 2}), DType::Float32));
+  CHECK_FALSE(
+      kernels::cpu::winograd_applies(shape_of({1, 3, 1, 1, 0, 0, 1, 1, 1}), DType::Float32));
 }
 
 TEST_CASE("winograd: forward and grad_input match the reference") {

@@ -8,10 +8,10 @@
 #include <cmath>
 #include <vector>
 
-#include "kernels/philox.h"
 #include "metrics/confusion.h"
 #include "metrics/error.h"
 #include "tests/metrics/hand_cases.h"
+#include "util/philox.h"
 
 namespace engine::metrics::testing {
 

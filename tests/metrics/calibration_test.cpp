@@ -6,8 +6,8 @@
 #include <cmath>
 #include <vector>
 
-#include "kernels/philox.h"
 #include "metrics/error.h"
+#include "util/philox.h"
 
 namespace engine::metrics::testing {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "tensor/json.h"
-#include "tensor/safetensors.h"
+#include "util/file_io.h"
+#include "util/json.h"
 
 namespace engine::metrics::testing {
 

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "models/registry.h"
-#include "tensor/json.h"
-#include "tensor/safetensors.h"
+#include "util/file_io.h"
+#include "util/json.h"
 
 namespace engine::models {
 
@@ -95,8 +95,7 @@ TEST_CASE("the class count sets the head; the same seed gives the same weights")
   }
   five.seed = 4;
   const auto other = create_model("resnet18", five);
-  CHECK(other->named_parameters()[0].tensor->to_vector<float>() !=
-        a[0].tensor->to_vector<float>());
+  CHECK(other->named_parameters()[0].tensor->to_vector<float>() != a[0].tensor->to_vector<float>());
 }
 
 }  // namespace engine::models

@@ -1,15 +1,16 @@
 // The engine's checkpoint: a round trip keeps every weight bit and the metadata; a flipped byte,
 // a foreign file or a missing metadata entry is refused with the file named.
+#include "models/checkpoint.h"
+
 #include <doctest/doctest.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
-#include "models/checkpoint.h"
 #include "models/registry.h"
+#include "models/safetensors.h"
 #include "models/weights.h"
-#include "tensor/safetensors.h"
 #include "tests/harness/compare.h"
 
 namespace engine::models {
@@ -62,8 +63,8 @@ TEST_CASE("a checkpoint round trip keeps the weights, buffers and metadata") {
   }
   REQUIRE(loaded.training_state.has_value());
   CHECK(loaded.training_state->counters.at("epoch").as_integer() == 3);
-  CHECK(loaded.training_state->tensors.at("optimizer.state.fc.weight.exp_avg").to_vector<float>()[5] ==
-        0.25f);
+  CHECK(loaded.training_state->tensors.at("optimizer.state.fc.weight.exp_avg")
+            .to_vector<float>()[5] == 0.25f);
 }
 
 TEST_CASE("tampering with a single byte of the weights is detected") {
@@ -100,8 +101,7 @@ TEST_CASE("editing the metadata (temperature, input size, class names) is detect
     save_checkpoint(file.path, *model, info_for(*model));
     CHECK(read_checkpoint(file.path).checkpoint_sha256.size() == 64);
     edit_file(file.path, from, to);
-    CHECK_THROWS_WITH(load_checkpoint(file.path),
-                      doctest::Contains("was modified: its metadata"));
+    CHECK_THROWS_WITH(load_checkpoint(file.path), doctest::Contains("was modified: its metadata"));
   }
 }
 
@@ -118,8 +118,9 @@ TEST_CASE("foreign weights are not mistaken for a checkpoint") {
   auto model = create_model("resnet18");
   TemporaryFile file("engine_checkpoint_foreign.safetensors");
   write_safetensors(file.path.string(), export_state(*model), {{"format", "pt"}});
-  CHECK_THROWS_WITH(load_checkpoint(file.path),
-                    doctest::Contains("is not an engine checkpoint (no engine.checkpoint metadata)"));
+  CHECK_THROWS_WITH(
+      load_checkpoint(file.path),
+      doctest::Contains("is not an engine checkpoint (no engine.checkpoint metadata)"));
   CHECK_THROWS_WITH(load_checkpoint("/nonexistent/best.safetensors"),
                     doctest::Contains("/nonexistent/best.safetensors"));
 }

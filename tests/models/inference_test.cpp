@@ -3,19 +3,21 @@
 // (tight: only the order of the float64 arithmetic differs) and in float32; the identity batch
 // norms it leaves must be skipped without running the kernel, and must be exact identities when
 // the kernel does run.
+#include "models/inference.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
 
+#include "autograd/autograd.h"
+#include "autograd/functions.h"
+#include "autograd/functions/batch_norm_identity.h"
+#include "autograd/inference_mode.h"
 #include "kernels/ops.h"
+#include "kernels/random_tensors.h"
 #include "layers/batch_norm2d.h"
-#include "models/inference.h"
 #include "models/registry.h"
-#include "tensor/autograd.h"
-#include "tensor/functions.h"
-#include "tensor/functions/batch_norm_identity.h"
-#include "tensor/random.h"
 #include "tests/harness/compare.h"
 
 namespace engine::models {
@@ -112,10 +114,10 @@ TEST_CASE("an identity batch norm is an exact identity whether skipped or run") 
       Tensor variance = Tensor::full({channels}, identity_running_variance(dtype, eps), dtype);
       REQUIRE(is_identity_batch_norm(gamma, beta, mean, variance, eps));
       // Not an identity: the default statistics (variance 1) and a shifted mean.
-      CHECK_FALSE(is_identity_batch_norm(gamma, beta, mean, Tensor::full({channels}, 1.0, dtype),
-                                         eps));
-      CHECK_FALSE(is_identity_batch_norm(gamma, beta, Tensor::full({channels}, 0.5, dtype),
-                                         variance, eps));
+      CHECK_FALSE(
+          is_identity_batch_norm(gamma, beta, mean, Tensor::full({channels}, 1.0, dtype), eps));
+      CHECK_FALSE(
+          is_identity_batch_norm(gamma, beta, Tensor::full({channels}, 0.5, dtype), variance, eps));
 
       const Tensor x = random_normal({2, 3, 4, channels}, 0.0, 3.0, 1, 0, dtype);
       Tensor y = Tensor::full(x.shape(), std::nan(""), dtype);
@@ -124,6 +126,7 @@ TEST_CASE("an identity batch norm is an exact identity whether skipped or run") 
       CHECK(testing::bitwise_equal(y, x));
 
       NoGradGuard no_grad;
+      InferenceModeGuard inference;  // the skip happens only in inference mode
       const Tensor skipped = batch_norm2d(x, gamma, beta, mean, variance, false, {0.1, eps});
       CHECK(skipped.same_storage(x));
     }

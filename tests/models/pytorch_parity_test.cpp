@@ -14,14 +14,14 @@
 #include <cmath>
 #include <map>
 
+#include "autograd/autograd.h"
+#include "autograd/functions.h"
 #include "kernels/ops.h"
 #include "layers/batch_norm2d.h"
 #include "models/registry.h"
-#include "tensor/autograd.h"
-#include "tensor/functions.h"
-#include "tensor/json.h"
-#include "tensor/safetensors.h"
 #include "tests/harness/error_model.h"
+#include "util/file_io.h"
+#include "util/json.h"
 
 namespace engine::models {
 

@@ -1,11 +1,12 @@
 // The model summary's totals equal what torchvision documents for each architecture (its
 // "GFLOPS" column counts multiply-accumulates), and every layer has an output shape.
+#include "models/summary.h"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
 
 #include "models/registry.h"
-#include "models/summary.h"
 
 namespace engine::models {
 

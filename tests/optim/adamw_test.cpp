@@ -3,12 +3,13 @@
 // The hand case uses lr 0.5, weight decay 0.5, beta1 0.5, beta2 0.75 and eps 0.25. The large eps
 // makes its placement visible: PyTorch adds it to sqrt(v) / sqrt(1 - beta2^t), after the bias
 // correction and outside the square root; any other placement changes the numbers below.
+#include "optim/adamw.h"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
 
 #include "kernels/ops.h"
-#include "optim/adamw.h"
 #include "tests/optim/optim_test_support.h"
 
 namespace engine::optim::testing {
@@ -98,8 +99,7 @@ TEST_CASE("adamw_step without weight decay leaves the decay out") {
     kernels::AdamWConfig config = hand_config();
     config.weight_decay = 0.0;
     kernels::adamw_step(parameter, tensor_of({2, -4}, dtype), exp_avg, exp_avg_sq, config);
-    CHECK_CLOSE(parameter, expected({5.0 / 9.0, -26.0 / 17.0}), tolerance(dtype),
-                tolerance(dtype));
+    CHECK_CLOSE(parameter, expected({5.0 / 9.0, -26.0 / 17.0}), tolerance(dtype), tolerance(dtype));
   }
 }
 

@@ -1,12 +1,13 @@
 // Gradient-norm clipping (torch.nn.utils.clip_grad_norm_ with the 2-norm) and the finiteness
 // check.
+#include "optim/clip.h"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 
-#include "optim/clip.h"
 #include "tensor/host_reads.h"
 #include "tests/optim/optim_test_support.h"
 

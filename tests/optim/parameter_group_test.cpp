@@ -21,7 +21,7 @@ TEST_CASE("split_weight_decay_groups exempts biases and one-dimensional tensors"
   const DType dtype = DType::Float32;
   const std::vector<Parameter> parameters = {
       parameter_of("conv1.weight", std::vector<double>(8, 0.0), dtype, {2, 2, 2, 1}),
-      parameter_of("bn1.weight", {1, 1}, dtype),                       // 1-D: batch-norm scale
+      parameter_of("bn1.weight", {1, 1}, dtype),  // 1-D: batch-norm scale
       parameter_of("bn1.bias", {0, 0}, dtype),
       parameter_of("fc.weight", {0, 0, 0, 0}, dtype, {2, 2}),
       parameter_of("fc.bias", {0, 0}, dtype),
@@ -31,8 +31,8 @@ TEST_CASE("split_weight_decay_groups exempts biases and one-dimensional tensors"
   REQUIRE(groups.size() == 2);
   CHECK(names_of(groups[0]) == std::vector<std::string>{"conv1.weight", "fc.weight"});
   CHECK_FALSE(groups[0].weight_decay.has_value());  // the optimizer's own
-  CHECK(names_of(groups[1]) == std::vector<std::string>{"bn1.weight", "bn1.bias", "fc.bias",
-                                                        "attention.relative_bias"});
+  CHECK(names_of(groups[1]) ==
+        std::vector<std::string>{"bn1.weight", "bn1.bias", "fc.bias", "attention.relative_bias"});
   REQUIRE(groups[1].weight_decay.has_value());
   CHECK(*groups[1].weight_decay == 0.0);
   // The groups hold handles to the same tensors, not copies.

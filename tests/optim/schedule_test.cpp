@@ -1,11 +1,11 @@
 // Learning-rate schedules at chosen steps: the start and end of warmup, the middle and end of the
 // cosine, past the end; step decay at its boundaries.
+#include "optim/schedule.h"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <stdexcept>
-
-#include "optim/schedule.h"
 
 namespace engine::optim::testing {
 
@@ -33,15 +33,15 @@ TEST_CASE("warmup-cosine schedule at chosen steps") {
     return doctest::Approx(schedule.learning_rate(step)).epsilon(relative_tolerance);
   };
   // Warmup: 0.4 * (0.25 + 0.75 * s / 4).
-  CHECK(0.1 == rate(0));                     // the start: 0.25 * 0.4
+  CHECK(0.1 == rate(0));  // the start: 0.25 * 0.4
   CHECK(0.4 * (0.25 + 0.75 * 0.5) == rate(2));
-  CHECK(0.325 == rate(3));                   // last warmup step: 0.4 * 0.8125
+  CHECK(0.325 == rate(3));  // last warmup step: 0.4 * 0.8125
   // Cosine over the remaining 6 steps: 0.01 + 0.39 * (1 + cos(pi * (s - 4) / 6)) / 2.
-  CHECK(0.4 == rate(4));                     // end of warmup: the full base rate
-  CHECK(0.01 + 0.39 * 0.75 == rate(6));      // cos(pi / 3) = 1/2
-  CHECK(0.205 == rate(7));                   // the middle: halfway between 0.4 and 0.01
+  CHECK(0.4 == rate(4));                 // end of warmup: the full base rate
+  CHECK(0.01 + 0.39 * 0.75 == rate(6));  // cos(pi / 3) = 1/2
+  CHECK(0.205 == rate(7));               // the middle: halfway between 0.4 and 0.01
   CHECK(0.01 + 0.39 * (1.0 - std::sqrt(3.0) / 2.0) / 2.0 == rate(9));  // last step, cos(5 pi / 6)
-  CHECK(0.01 == rate(10));                   // over: the floor
+  CHECK(0.01 == rate(10));                                             // over: the floor
   CHECK(0.01 == rate(1000));
 }
 
@@ -78,8 +78,8 @@ TEST_CASE("step decay multiplies by gamma every step_size steps") {
     return doctest::Approx(schedule.learning_rate(step)).epsilon(relative_tolerance);
   };
   CHECK(0.4 == rate(0));
-  CHECK(0.4 == rate(2));     // the last step before the first decay
-  CHECK(0.04 == rate(3));    // the first decay
+  CHECK(0.4 == rate(2));   // the last step before the first decay
+  CHECK(0.04 == rate(3));  // the first decay
   CHECK(0.04 == rate(5));
   CHECK(0.004 == rate(6));
   CHECK(0.0004 == rate(9));

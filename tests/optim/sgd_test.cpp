@@ -1,10 +1,11 @@
 // torch.optim.SGD steps computed by hand, through the kernel (kernels::sgd_step at the dispatch
 // seam) and through the Sgd optimizer. Every number below is a short binary fraction, so float32
 // and float64 must both reproduce it exactly: the checks use zero tolerance.
+#include "optim/sgd.h"
+
 #include <doctest/doctest.h>
 
 #include "kernels/ops.h"
-#include "optim/sgd.h"
 #include "tests/optim/optim_test_support.h"
 
 namespace engine::optim::testing {
@@ -99,16 +100,14 @@ TEST_CASE("sgd_step weight decay: L2 goes through the momentum buffer, decoupled
     //         buf = 0.5 * [1.5, -1] + g' = [4.0625, 2.625]
     //         p2 = [0.625 - 1.015625, 2.25 - 0.65625] = [-0.390625, 1.59375]
     Tensor buffer;
-    CHECK_CLOSE(two_kernel_steps(dtype, config, &buffer), expected({-0.390625, 1.59375}), 0.0,
-                0.0);
+    CHECK_CLOSE(two_kernel_steps(dtype, config, &buffer), expected({-0.390625, 1.59375}), 0.0, 0.0);
     CHECK_CLOSE(buffer, expected({4.0625, 2.625}), 0.0, 0.0);
 
     // Decoupled: p = p * (1 - 0.25 * 0.5) = 0.875 p, then the plain momentum update.
     // step 1: buf = [1, -2];      p1 = [0.875 - 0.25, 1.75 + 0.5] = [0.625, 2.25]
     // step 2: buf = [3.5, 1];     p2 = [0.546875 - 0.875, 1.96875 - 0.25] = [-0.328125, 1.71875]
     config.decoupled_weight_decay = true;
-    CHECK_CLOSE(two_kernel_steps(dtype, config, &buffer), expected({-0.328125, 1.71875}), 0.0,
-                0.0);
+    CHECK_CLOSE(two_kernel_steps(dtype, config, &buffer), expected({-0.328125, 1.71875}), 0.0, 0.0);
     CHECK_CLOSE(buffer, expected({3.5, 1}), 0.0, 0.0);
   }
 }
@@ -204,8 +203,8 @@ TEST_CASE("Sgd with dampening: a parameter's first update is undamped even at a 
   set_gradient(late, {1, -2});
   optimizer.step();
   CHECK_CLOSE(late.tensor, expected({0.75, 2.5}), 0.0, 0.0);
-  CHECK_CLOSE(optimizer.export_state().tensors.at("state.late.momentum_buffer"),
-              expected({1, -2}), 0.0, 0.0);
+  CHECK_CLOSE(optimizer.export_state().tensors.at("state.late.momentum_buffer"), expected({1, -2}),
+              0.0, 0.0);
 }
 
 TEST_CASE("Sgd checks every gradient before updating any parameter") {

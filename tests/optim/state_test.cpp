@@ -157,10 +157,10 @@ TEST_CASE("AdamW resumes bit for bit from exported state") {
 
 TEST_CASE("exported state has the documented keys and is a copy") {
   Trained trained;
-  CHECK(trained.state.counters == std::map<std::string, std::int64_t>{
-                                      {"step", 3},
-                                      {"state.conv.weight.step", 3},
-                                      {"state.conv.bias.step", 2}});  // no gradient at step 1
+  CHECK(trained.state.counters ==
+        std::map<std::string, std::int64_t>{{"step", 3},
+                                            {"state.conv.weight.step", 3},
+                                            {"state.conv.bias.step", 2}});  // no gradient at step 1
   std::vector<std::string> keys;
   for (const auto& [key, tensor] : trained.state.tensors) keys.push_back(key);
   CHECK(keys == std::vector<std::string>{"state.conv.bias.exp_avg", "state.conv.bias.exp_avg_sq",

@@ -1,10 +1,11 @@
 // The host-read counter (tensor/host_reads.h): which calls count, on which device, on which
 // thread.
+#include "tensor/host_reads.h"
+
 #include <doctest/doctest.h>
 
 #include <thread>
 
-#include "tensor/host_reads.h"
 #include "tensor/tensor.h"
 
 namespace engine::testing {

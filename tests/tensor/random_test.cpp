@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "kernels/philox.h"
-#include "tensor/random.h"
+#include "kernels/random_tensors.h"
 #include "tests/harness/compare.h"
+#include "util/philox.h"
 
 namespace engine {
 
@@ -26,9 +26,9 @@ TEST_CASE("Philox4x32-10 reproduces the Random123 known-answer vectors") {
   CHECK(ones.words[2] == 0xa20bc7c6u);
   CHECK(ones.words[3] == 0x6d5451fdu);
 
-  const random::Counter pi = random::philox4x32(
-      random::Counter{{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}},
-      (std::uint64_t{0x299f31d0u} << 32) | 0xa4093822u);
+  const random::Counter pi =
+      random::philox4x32(random::Counter{{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}},
+                         (std::uint64_t{0x299f31d0u} << 32) | 0xa4093822u);
   CHECK(pi.words[0] == 0xd16cfe09u);
   CHECK(pi.words[1] == 0x94fdccebu);
   CHECK(pi.words[2] == 0x5001e420u);

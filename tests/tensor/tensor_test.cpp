@@ -1,4 +1,6 @@
 // Tensor basics: creation, views, copies between dtypes, bfloat16 rounding, the caching allocator.
+#include "tensor/tensor.h"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -6,7 +8,6 @@
 
 #include "tensor/allocator.h"
 #include "tensor/bfloat16.h"
-#include "tensor/tensor.h"
 #include "tests/harness/compare.h"
 
 namespace engine {
@@ -55,7 +56,8 @@ TEST_CASE("views share storage; narrow gives a strided view that copies correctl
 
 TEST_CASE("dtype conversions go through the copy op and round as documented") {
   const Tensor f = Tensor::from_vector<float>({-2.75f, -0.5f, 0.0f, 1.5f, 255.9f}, {5});
-  CHECK(f.to(DType::Int32).to_vector<std::int32_t>() == std::vector<std::int32_t>{-2, 0, 0, 1, 255});
+  CHECK(f.to(DType::Int32).to_vector<std::int32_t>() ==
+        std::vector<std::int32_t>{-2, 0, 0, 1, 255});
   CHECK(f.to(DType::Float64).to_vector<double>() ==
         std::vector<double>{-2.75, -0.5, 0.0, 1.5, static_cast<double>(255.9f)});
   const Tensor back = f.to(DType::Float64).to(DType::Float32);

@@ -1,13 +1,14 @@
 // Trace mode writes one JSON line per op with shapes, backend and a checksum of each output.
+#include "kernels/trace.h"
+
 #include <doctest/doctest.h>
 
 #include <cstdio>
 #include <fstream>
 #include <string>
 
+#include "autograd/functions.h"
 #include "kernels/ops.h"
-#include "kernels/trace.h"
-#include "tensor/functions.h"
 
 namespace engine {
 
@@ -42,7 +43,8 @@ TEST_CASE("contract violations at the seam name the op and the argument") {
   CHECK_THROWS_WITH(kernels::add(a, b, out),
                     doctest::Contains("add: b float32[3, 2] on cpu must have the shape of a"));
   const Tensor d = Tensor::zeros({2, 3}, DType::Float64);
-  CHECK_THROWS_WITH(kernels::add(a, d, out), doctest::Contains("add: b is float64[2, 3] on cpu but a is float32"));
+  CHECK_THROWS_WITH(kernels::add(a, d, out),
+                    doctest::Contains("add: b is float64[2, 3] on cpu but a is float32"));
   Tensor strided = Tensor::zeros({2, 6}).narrow(1, 0, 3);
   CHECK_THROWS_WITH(kernels::relu_forward(strided, out), doctest::Contains("must be contiguous"));
 }
