@@ -15,6 +15,7 @@
 #include "kernels/cpu/channel_reduction.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/cpu/typed.h"
+#include "kernels/cpu/vector_clones.h"
 
 namespace engine::kernels::cpu {
 
@@ -26,6 +27,89 @@ std::int64_t rows_of(const Tensor& x) { return x.size(3) == 0 ? 0 : x.numel() / 
 template <typename T>
 std::vector<double> as_doubles(const T* values, std::int64_t count) {
   return std::vector<double>(values, values + count);
+}
+
+// The loops of the passes below, each over rows [first, last) of [M, C] tensors with the
+// channels innermost, compiled for AVX-512, AVX2 and the baseline (vector_clones.h: the same
+// bits on every processor). Every sum is a float64 accumulator per channel, added to row by row.
+
+// sum[c] += x[m, c]
+template <typename T>
+ENGINE_VECTOR_CLONES void add_rows(const T* in, std::int64_t first, std::int64_t last,
+                                   std::int64_t channels, double* sum) {
+  for (std::int64_t m = first; m < last; ++m) {
+    const T* row = in + m * channels;
+    for (std::int64_t c = 0; c < channels; ++c) sum[c] += static_cast<double>(row[c]);
+  }
+}
+
+// sum[c] += (x[m, c] - mean[c])^2
+template <typename T>
+ENGINE_VECTOR_CLONES void add_squared_deviations(const T* in, std::int64_t first, std::int64_t last,
+                                                 std::int64_t channels, const double* mu,
+                                                 double* sum) {
+  for (std::int64_t m = first; m < last; ++m) {
+    const T* row = in + m * channels;
+    for (std::int64_t c = 0; c < channels; ++c) {
+      const double deviation = static_cast<double>(row[c]) - mu[c];
+      sum[c] += deviation * deviation;
+    }
+  }
+}
+
+// y[m, c] = gamma[c] * (x[m, c] - mean[c]) * invstd[c] + beta[c]
+template <typename T>
+ENGINE_VECTOR_CLONES void normalize_rows(const T* in, T* out, std::int64_t first, std::int64_t last,
+                                         std::int64_t channels, const double* mu,
+                                         const double* inverse, const double* g, const double* b) {
+  for (std::int64_t m = first; m < last; ++m) {
+    const T* row = in + m * channels;
+    T* result = out + m * channels;
+    for (std::int64_t c = 0; c < channels; ++c) {
+      const double normalised = (static_cast<double>(row[c]) - mu[c]) * inverse[c];
+      result[c] = static_cast<T>(g[c] * normalised + b[c]);
+    }
+  }
+}
+
+// sum[c] += dy[m, c], sum[C + c] += dy[m, c] * x_hat[m, c]
+template <typename T>
+ENGINE_VECTOR_CLONES void add_gradient_sums(const T* in, const T* dy, std::int64_t first,
+                                            std::int64_t last, std::int64_t channels,
+                                            const double* mu, const double* inverse, double* sum) {
+  double* sum_dy_xhat = sum + channels;
+  for (std::int64_t m = first; m < last; ++m) {
+    const T* x_row = in + m * channels;
+    const T* dy_row = dy + m * channels;
+    for (std::int64_t c = 0; c < channels; ++c) {
+      const double normalised = (static_cast<double>(x_row[c]) - mu[c]) * inverse[c];
+      sum[c] += dy_row[c];
+      sum_dy_xhat[c] += dy_row[c] * normalised;
+    }
+  }
+}
+
+// grad_x[m, c] = f[c] * (dy[m, c] - (a[c] + x_hat[m, c] * b[c])) with batch statistics,
+// f[c] * dy[m, c] without (backward() below says what f, a and b are).
+template <typename T>
+ENGINE_VECTOR_CLONES void input_gradient_rows(const T* in, const T* dy, T* dx, std::int64_t first,
+                                              std::int64_t last, std::int64_t channels,
+                                              bool batch_statistics, const double* mu,
+                                              const double* inverse, const double* f,
+                                              const double* a, const double* b) {
+  for (std::int64_t m = first; m < last; ++m) {
+    const T* x_row = in + m * channels;
+    const T* dy_row = dy + m * channels;
+    T* result = dx + m * channels;
+    for (std::int64_t c = 0; c < channels; ++c) {
+      double gradient = dy_row[c];
+      if (batch_statistics) {
+        const double normalised = (static_cast<double>(x_row[c]) - mu[c]) * inverse[c];
+        gradient -= a[c] + normalised * b[c];
+      }
+      result[c] = static_cast<T>(f[c] * gradient);
+    }
+  }
 }
 
 template <typename T>
@@ -48,10 +132,7 @@ void train_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, Ten
   sum_rows_by_blocks(
       rows, channels, 1,
       [&](std::int64_t first, std::int64_t last, double* sum) {
-        for (std::int64_t m = first; m < last; ++m) {
-          const T* row = in + m * channels;
-          for (std::int64_t c = 0; c < channels; ++c) sum[c] += static_cast<double>(row[c]);
-        }
+        add_rows(in, first, last, channels, sum);
       },
       mean.data());
   for (double& value : mean) value /= static_cast<double>(rows);
@@ -61,13 +142,7 @@ void train_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, Ten
   sum_rows_by_blocks(
       rows, channels, 1,
       [&](std::int64_t first, std::int64_t last, double* sum) {
-        for (std::int64_t m = first; m < last; ++m) {
-          const T* row = in + m * channels;
-          for (std::int64_t c = 0; c < channels; ++c) {
-            const double deviation = static_cast<double>(row[c]) - mu[c];
-            sum[c] += deviation * deviation;
-          }
-        }
+        add_squared_deviations(in, first, last, channels, mu, sum);
       },
       squares.data());
   for (std::int64_t c = 0; c < channels; ++c) {
@@ -84,14 +159,7 @@ void train_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, Ten
   const std::vector<double> beta_values = as_doubles(shift, channels);
   const double *g = gamma_values.data(), *b = beta_values.data(), *inverse = invstd.data();
   for_row_ranges(rows, channels, [&](std::int64_t first, std::int64_t last) {
-    for (std::int64_t m = first; m < last; ++m) {
-      const T* row = in + m * channels;
-      T* result = out + m * channels;
-      for (std::int64_t c = 0; c < channels; ++c) {
-        const double normalised = (static_cast<double>(row[c]) - mu[c]) * inverse[c];
-        result[c] = static_cast<T>(g[c] * normalised + b[c]);
-      }
-    }
+    normalize_rows(in, out, first, last, channels, mu, inverse, g, b);
   });
 }
 
@@ -116,14 +184,7 @@ void eval_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta,
   const double *g = gamma_values.data(), *b = beta_values.data();
   // Every element is independent here, so threads split the rows.
   for_row_ranges(rows, channels, [&](std::int64_t first, std::int64_t last) {
-    for (std::int64_t m = first; m < last; ++m) {
-      const T* row = in + m * channels;
-      T* result = out + m * channels;
-      for (std::int64_t c = 0; c < channels; ++c) {
-        const double normalised = (static_cast<double>(row[c]) - mean[c]) * inverse[c];
-        result[c] = static_cast<T>(g[c] * normalised + b[c]);
-      }
-    }
+    normalize_rows(in, out, first, last, channels, mean, inverse, g, b);
   });
 }
 
@@ -154,16 +215,7 @@ void backward(const Tensor& grad_y, const Tensor& x, const Tensor& gamma, const 
   sum_rows_by_blocks(
       rows, channels, 2,
       [&](std::int64_t first, std::int64_t last, double* sum) {
-        double* sum_dy_xhat = sum + channels;
-        for (std::int64_t m = first; m < last; ++m) {
-          const T* x_row = in + m * channels;
-          const T* dy_row = dy + m * channels;
-          for (std::int64_t c = 0; c < channels; ++c) {
-            const double normalised = (static_cast<double>(x_row[c]) - mu[c]) * inverse[c];
-            sum[c] += dy_row[c];
-            sum_dy_xhat[c] += dy_row[c] * normalised;
-          }
-        }
+        add_gradient_sums(in, dy, first, last, channels, mu, inverse, sum);
       },
       sums.data());
   const double count = static_cast<double>(rows);
@@ -177,19 +229,7 @@ void backward(const Tensor& grad_y, const Tensor& x, const Tensor& gamma, const 
   }
   const double *f = factor.data(), *a = mean_dy.data(), *b = mean_dy_xhat.data();
   for_row_ranges(rows, channels, [&](std::int64_t first, std::int64_t last) {
-    for (std::int64_t m = first; m < last; ++m) {
-      const T* x_row = in + m * channels;
-      const T* dy_row = dy + m * channels;
-      T* result = dx + m * channels;
-      for (std::int64_t c = 0; c < channels; ++c) {
-        double gradient = dy_row[c];
-        if (batch_statistics) {
-          const double normalised = (static_cast<double>(x_row[c]) - mu[c]) * inverse[c];
-          gradient -= a[c] + normalised * b[c];
-        }
-        result[c] = static_cast<T>(f[c] * gradient);
-      }
-    }
+    input_gradient_rows(in, dy, dx, first, last, channels, batch_statistics, mu, inverse, f, a, b);
   });
 }
 
