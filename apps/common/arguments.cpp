@@ -231,13 +231,27 @@ std::string ArgumentTable::help() const {
       current_section = option.section;
       if (!current_section.empty()) text += "\n" + current_section + ":\n";
     }
-    std::string left = "  --" + option.name + (option.takes_value ? " VALUE" : "");
-    if (!option.takes_value) left += " / --no-" + option.name;
-    if (left.size() < 34)
+    // Built by appending: GCC 12's -Wrestrict misreads `"\n" + std::string(...)` under
+    // -O3 with the sanitizers (a false positive that -Werror made fatal in CI).
+    std::string left = "  --";
+    left += option.name;
+    if (option.takes_value) {
+      left += " VALUE";
+    } else {
+      left += " / --no-";
+      left += option.name;
+    }
+    if (left.size() < 34) {
       left.append(34 - left.size(), ' ');
-    else
-      left += "\n" + std::string(34, ' ');
-    text += left + option.help + " [default: " + option.default_text + "]\n";
+    } else {
+      left += '\n';
+      left.append(34, ' ');
+    }
+    text += left;
+    text += option.help;
+    text += " [default: ";
+    text += option.default_text;
+    text += "]\n";
   }
   return text;
 }
