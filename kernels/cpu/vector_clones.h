@@ -11,8 +11,8 @@
 // of a * b + c into one fused multiply-add (-ffp-contract=off, CMakeLists.txt), so each clone
 // performs exactly the operations of the source, in its order, each rounded as IEEE 754 says;
 // vectorising an elementwise loop does not change its arithmetic, and GCC does not reorder a
-// floating-point sum without -ffast-math. The traced checksums of whole training steps were
-// compared bit for bit with the baseline build (docs/BENCHMARKS.md).
+// floating-point sum without -ffast-math. A short training run's checkpoint is compared bit for
+// bit with a baseline-only build (docs/BENCHMARKS.md, "The CPU kernels' own loops").
 //
 // Mark plain functions (templates are fine) that contain the loop itself. A lambda or function
 // the loop calls is compiled into each clone only when it is inlined, which needs the same
@@ -20,4 +20,8 @@
 // attribute on the clone alone stops the inlining).
 #pragma once
 
+// A build configured with -DENGINE_BASELINE_LOOPS=ON defines ENGINE_VECTOR_CLONES empty: the
+// baseline loops only, to compare results bit for bit with the default build.
+#ifndef ENGINE_VECTOR_CLONES
 #define ENGINE_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
