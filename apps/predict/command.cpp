@@ -71,7 +71,9 @@ int ensemble_command(const PredictOptions& options, const std::vector<std::strin
 int predict_command(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
   PredictOptions options;
   ArgumentTable table(
-      "predict_app", "--model runs/NAME/best.safetensors [options] <image|folder|manifest.csv>...");
+      "predict_app",
+      "--model runs/NAME/best.safetensors | --ensemble runs/NAME/ensemble/ensemble.json "
+      "[options] <image|folder|manifest.csv>...");
   register_predict_options(table, options);
   std::vector<std::string> command_line(argv, argv + argc);
   try {
