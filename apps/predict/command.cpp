@@ -117,7 +117,8 @@ int predict_command(int argc, const char* const* argv, std::FILE* out, std::FILE
     std::fprintf(err, "predict_app: %s\n", error.what());
     return 2;
   } catch (const CheckpointError& error) {
-    std::fprintf(err, "predict_app: unusable checkpoint: %s\n", error.what());
+    std::fprintf(err, "predict_app: unusable %s: %s\n",
+                 options.ensemble.empty() ? "checkpoint" : "ensemble", error.what());
     return 2;
   }
 }

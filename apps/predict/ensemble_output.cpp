@@ -134,7 +134,10 @@ std::string ensemble_table(const EnsemblePrediction& prediction) {
   text.append("ensemble ").append(prediction.file).append(" (content sha256 ");
   text.append(prediction.record.content_sha256).append(")\n");
   text.append("combined: ").append(prediction.record.combination).append("\n");
-  text.append("decision: [").append(metrics::source_name(prediction.policy.source)).append("] ");
+  const bool fitted = prediction.policy.source == metrics::ThresholdSource::validation;
+  text.append("decision: [")
+      .append(fitted ? "ensemble file" : metrics::source_name(prediction.policy.source))
+      .append("] ");
   text.append(prediction.policy.threshold_note).append("\n");
   for (const EnsembleMemberRun& member : prediction.members) {
     text.append("member ").append(member.record.name).append(": ");
