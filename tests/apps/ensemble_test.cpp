@@ -275,3 +275,22 @@ TEST_CASE("predict_app refuses options it cannot combine with --ensemble, and re
 }
 
 }  // namespace engine::apps::testing
+
+namespace engine::apps::testing {
+
+TEST_CASE("train_app --ensemble needs --compare of two or more on one split") {
+  TrainingConfig config = small_config("unused_run_folder");
+  config.ensemble = true;
+  CHECK_THROWS_WITH_AS(config.validate(), doctest::Contains("--ensemble needs --compare"),
+                       ArgumentError);
+  config.compare = {"resnet18", "resnet50"};
+  CHECK_NOTHROW(config.validate());
+  config.folds = 3;
+  CHECK_THROWS_WITH_AS(config.validate(), doctest::Contains("--folds"), ArgumentError);
+  config.folds = 0;
+  config.compare = {"resnet18", "resnet18"};
+  CHECK_THROWS_WITH_AS(config.validate(), doctest::Contains("twice"), ArgumentError);
+  CHECK(config.to_json().at("ensemble").as_bool());
+}
+
+}  // namespace engine::apps::testing
