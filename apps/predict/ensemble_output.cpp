@@ -84,6 +84,10 @@ std::string ensemble_json_text(const EnsemblePrediction& prediction) {
   json.set("command", std::move(command));
   json.set("started", Json(prediction.started_utc));
   json.set("finished", Json(prediction.finished_utc));
+  const PredictionRun& first = prediction.members.front().run;
+  json.set("device", Json(first.device_description));
+  json.set("determinism", Json(first.determinism));
+  json.set("environment", first.environment);
   json.set("ensemble", provenance_json(prediction));
   Json images = Json::array();
   for (std::size_t i = 0; i < prediction.cases.size(); ++i) {
