@@ -94,6 +94,11 @@ Json ModelResult::to_json() const {
   const StageSummary last = stages.empty() ? StageSummary{} : stages.back();
   Json json = Json::object();
   json.set("architecture", Json(architecture));
+  if (!ensemble_members.empty()) {
+    Json members = Json::array();
+    for (const std::string& member : ensemble_members) members.push_back(Json(member));
+    json.set("ensemble_members", std::move(members));
+  }
   if (!partition.empty()) json.set("partition", Json(partition));
   json.set("parameters", Json(parameters));
   json.set("input_size", Json(input_size));
@@ -133,6 +138,7 @@ Json TrainingResults::to_json() const {
   } else {
     json.set("folds", Json(nullptr));
   }
+  if (comparisons) json.set("comparisons", *comparisons);
   return json;
 }
 

@@ -58,8 +58,9 @@ struct StageSummary {
 
 // models[i]: one architecture on one partition (the split, or one fold).
 struct ModelResult {
-  std::string architecture;
-  std::string partition;  // "" (not written) or "fold 2"
+  std::string architecture;  // "ensemble" for the ensemble of a --compare --ensemble run
+  std::vector<std::string> ensemble_members;  // the ensemble's members; empty (not written) else
+  std::string partition;                      // "" (not written) or "fold 2"
   std::int64_t parameters = 0;
   std::int64_t input_size = 0;
   bool auxiliary_head = false;
@@ -92,6 +93,9 @@ struct TrainingResults {
   Json data;  // source, counts, split, skipped files, DICOM, ...
   std::vector<ModelResult> models;
   std::optional<FoldsResult> folds;
+  // --compare: every pair of models on the same test cases (metrics::to_json of
+  // metrics::PairwiseComparisons, with a "caveat"); absent (not written) otherwise.
+  std::optional<Json> comparisons;
   Json to_json() const;
 };
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "apps/common/arguments.h"
+#include "apps/predict/ensemble.h"
 #include "apps/predict/options.h"
 #include "apps/predict/output.h"
 #include "apps/predict/prediction.h"
@@ -22,12 +23,57 @@ void check_output_file(const std::string& out) {
   }
 }
 
+// --model given more than once: refused. An ad-hoc set of models has no band fitted on
+// validation for their combination; train_app --compare --ensemble fits one.
+void check_single_model(int argc, const char* const* argv) {
+  int count = 0;
+  for (int i = 1; i < argc; ++i) {
+    const std::string argument = argv[i];
+    if (argument == "--model" || argument.rfind("--model=", 0) == 0) ++count;
+  }
+  if (count > 1) {
+    throw ArgumentError("--model was given " + std::to_string(count) +
+                        " times: predict_app runs one model, or an ensemble with --ensemble "
+                        "FILE (train_app --compare ... --ensemble writes it, with the "
+                        "temperature and undetermined band fitted for the combination)");
+  }
+}
+
+void write_output(const std::string& out, const std::string& text) {
+  data::write_file_text(out, text);
+}
+
+// --ensemble: verify, run every member, combine, write.
+int ensemble_command(const PredictOptions& options, const std::vector<std::string>& command_line,
+                     std::FILE* out, std::FILE* err) {
+  const EnsemblePrediction prediction = run_ensemble_prediction(options, command_line);
+  for (const EnsembleCase& one : prediction.cases) {
+    if (!one.predicted) std::fprintf(err, "predict_app: %s\n", one.error.c_str());
+  }
+  const std::string text = format_ensemble_prediction(prediction);
+  if (options.out.empty()) {
+    std::fputs(text.c_str(), out);
+  } else {
+    try {
+      write_output(options.out, text);
+    } catch (const std::exception& error) {
+      std::fprintf(err, "predict_app: %s\n", error.what());
+      return 2;
+    }
+    std::fprintf(out, "%s; written to %s\n", ensemble_summary_line(prediction).c_str(),
+                 options.out.c_str());
+  }
+  return prediction.exit_code();
+}
+
 }  // namespace
 
 int predict_command(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
   PredictOptions options;
   ArgumentTable table(
-      "predict_app", "--model runs/NAME/best.safetensors [options] <image|folder|manifest.csv>...");
+      "predict_app",
+      "--model runs/NAME/best.safetensors | --ensemble runs/NAME/ensemble/ensemble.json "
+      "[options] <image|folder|manifest.csv>...");
   register_predict_options(table, options);
   std::vector<std::string> command_line(argv, argv + argc);
   try {
@@ -36,8 +82,10 @@ int predict_command(int argc, const char* const* argv, std::FILE* out, std::FILE
       std::fputs(table.help().c_str(), out);
       return 0;
     }
+    check_single_model(argc, argv);
     options.validate();
     check_output_file(options.out);
+    if (!options.ensemble.empty()) return ensemble_command(options, command_line, out, err);
     const PredictionRun run = run_prediction(options, command_line);
     for (const PredictionItem& item : run.items) {
       if (!item.error.empty()) std::fprintf(err, "predict_app: %s\n", item.error.c_str());
@@ -69,7 +117,8 @@ int predict_command(int argc, const char* const* argv, std::FILE* out, std::FILE
     std::fprintf(err, "predict_app: %s\n", error.what());
     return 2;
   } catch (const CheckpointError& error) {
-    std::fprintf(err, "predict_app: unusable checkpoint: %s\n", error.what());
+    std::fprintf(err, "predict_app: unusable %s: %s\n",
+                 options.ensemble.empty() ? "checkpoint" : "ensemble", error.what());
     return 2;
   }
 }

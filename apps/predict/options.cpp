@@ -10,6 +10,11 @@ void register_predict_options(ArgumentTable& table, PredictOptions& options) {
   table.text("model", &options.model,
              "the checkpoint train_app wrote (runs/NAME/best.safetensors); preprocessing, "
              "calibration and the undetermined threshold come from it");
+  table.text("ensemble", &options.ensemble,
+             "instead of --model: the ensemble/ensemble.json of train_app --compare --ensemble; "
+             "its digest and every member checkpoint's hashes are verified, every member runs, "
+             "and their calibrated logit margins are averaged and decided with the ensemble's "
+             "own temperature and band (not with --tta, --explain or --verify-on-cpu)");
   table.text("device", &options.device, "auto (a GPU when one is found), cpu, or cuda:N");
   table.integer("batch-size", &options.batch_size, "images per forward pass", 1, 4096);
   table.integer("threads", &options.threads, "CPU threads (0: one per core)", 0, 1024);
@@ -64,7 +69,24 @@ double PredictOptions::threshold_override() const {
 }
 
 void PredictOptions::validate() const {
-  if (model.empty()) throw ArgumentError("--model is required (a best.safetensors of train_app)");
+  if (!ensemble.empty()) {
+    if (!model.empty()) {
+      throw ArgumentError(
+          "--ensemble and --model cannot be combined: the ensemble file names "
+          "its member checkpoints");
+    }
+    for (const auto& [given, name] :
+         {std::pair{tta, "--tta"}, std::pair{!explain.empty(), "--explain"},
+          std::pair{verify_on_cpu, "--verify-on-cpu"}}) {
+      if (given) {
+        throw ArgumentError(std::string(name) +
+                            " cannot be combined with --ensemble: predict_app does not support "
+                            "it for ensembles; run it with each member's --model instead");
+      }
+    }
+  } else if (model.empty()) {
+    throw ArgumentError("--model is required (a best.safetensors of train_app), or --ensemble");
+  }
   if (inputs.empty()) {
     throw ArgumentError("no input: give image files, folders of images or CSV manifests");
   }

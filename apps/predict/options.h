@@ -11,11 +11,12 @@
 namespace engine::apps {
 
 struct PredictOptions {
-  std::string model;                     // runs/NAME/best.safetensors (required)
-  std::string format = "table";          // table | json | csv
-  std::string out;                       // empty: standard output
-  std::string explain;                   // folder for Grad-CAM heatmaps; empty: none
-  bool tta = false;                      // test-time augmentation (flip, +-5 degree rotations)
+  std::string model;             // runs/NAME/best.safetensors (or --ensemble)
+  std::string ensemble;          // runs/NAME/ensemble/ensemble.json (apps/predict/ensemble.h)
+  std::string format = "table";  // table | json | csv
+  std::string out;               // empty: standard output
+  std::string explain;           // folder for Grad-CAM heatmaps; empty: none
+  bool tta = false;              // test-time augmentation (flip, +-5 degree rotations)
   std::string threshold = "checkpoint";  // or a confidence in [0.5, 1]
   std::string device = "auto";
   std::int64_t batch_size = 8;
@@ -29,8 +30,9 @@ struct PredictOptions {
 
   std::vector<std::string> inputs;  // images, folders, manifests (the positional arguments)
 
-  // Throws ArgumentError for a missing --model, no inputs or a --threshold that is neither
-  // "checkpoint" nor a number in [0.5, 1].
+  // Throws ArgumentError for a missing --model (or --ensemble), no inputs, a --threshold that is
+  // neither "checkpoint" nor a number in [0.5, 1], or --ensemble with --model, --tta, --explain
+  // or --verify-on-cpu.
   void validate() const;
   // The --threshold override, or a negative number when the checkpoint's threshold is used.
   double threshold_override() const;

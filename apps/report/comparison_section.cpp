@@ -170,6 +170,7 @@ void add_comparison(Document& document, const Field& results) {
   const std::string kind = results["kind"].text().value_or("");
   document.heading(2, kind == "compare" ? "Comparison of models" : "Results");
   add_split_tables(document, results, "test");
+  add_pairwise(document, results);
   add_split_tables(document, results, "validation");
   add_provenance(document, results);
   add_published_figures(document);

@@ -18,6 +18,8 @@ void add_header(Document& document, const Field& results);
 void add_reading_guide(Document& document, const Field& results);
 void add_data(Document& document, const Field& results);
 void add_comparison(Document& document, const Field& results);
+// results.json "comparisons" (a --compare run): every pair's McNemar and DeLong p-values.
+void add_pairwise(Document& document, const Field& results);
 void add_model(Document& document, const Field& results, std::size_t index);
 void add_folds(Document& document, const Field& results);
 

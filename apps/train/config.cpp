@@ -45,7 +45,13 @@ void register_model_options(ArgumentTable& t, TrainingConfig& c) {
   t.section("Models");
   t.text("model", &c.model, "architecture",
          {"resnet18", "resnet50", "inception_v3", "efficientnet_b0"});
-  t.list("compare", &c.compare, "train each of these on the same split and recipe (comma list)");
+  t.list("compare", &c.compare,
+         "train each of these on the same split and recipe (comma list); results.json and the "
+         "report then compare every pair on the test cases (McNemar, DeLong, Holm)");
+  t.flag("ensemble", &c.ensemble,
+         "with --compare: also an ensemble of all of them (mean of calibrated logit margins, its "
+         "own temperature and band), evaluated like a model; writes ensemble/ensemble.json for "
+         "predict_app --ensemble");
   t.integer("input-size", &c.input_size, "input side in pixels (0: the architecture's own)", 0,
             1024);
   t.flag("aux", &c.auxiliary_head, "InceptionV3's auxiliary head (needs input 299)");
@@ -238,6 +244,21 @@ void TrainingConfig::validate() const {
     }
   }
   if (folds == 1) throw ArgumentError("--folds must be 0 (off) or at least 2");
+  if (ensemble && compare.size() < 2) {
+    throw ArgumentError("--ensemble needs --compare with at least two architectures");
+  }
+  if (ensemble && folds > 0) {
+    throw ArgumentError(
+        "--ensemble and --folds cannot be combined (an ensemble is fitted on one "
+        "split's validation part)");
+  }
+  for (std::size_t i = 0; i < compare.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (compare[i] == compare[j]) {
+        throw ArgumentError("--compare names " + compare[i] + " twice");
+      }
+    }
+  }
   if (folds > 0 && !split_file.empty()) {
     throw ArgumentError("--folds and --split cannot be combined");
   }
@@ -278,6 +299,9 @@ Json TrainingConfig::to_json() const {
   json.set("clahe", Json(clahe));
   json.set("dicom_window", Json(dicom_window));
   json.set("architectures", list(architectures()));
+  // Written only when on, so that a config.json from before the option reads as "off" and
+  // --resume accepts it.
+  if (ensemble) json.set("ensemble", Json(true));
   json.set("input_size", Json(input_size));
   json.set("auxiliary_head", Json(auxiliary_head));
   json.set("auxiliary_loss_weight", Json(auxiliary_loss_weight));

@@ -52,6 +52,8 @@ struct TrainingConfig {
   // models
   std::string model = "resnet18";
   std::vector<std::string> compare;
+  bool ensemble =
+      false;  // with --compare: an ensemble of every architecture (apps/train/ensemble.h)
   std::int64_t input_size = 0;  // 0: each architecture's own (224; 299 for InceptionV3)
   bool auxiliary_head = true;
   double auxiliary_loss_weight = 0.4;

@@ -79,6 +79,8 @@ void load_weights(models::Model& model, const std::filesystem::path& checkpoint)
                        models::ImportPolicy::exact, checkpoint.string());
 }
 
+}  // namespace
+
 metrics::Evaluation evaluate_predictions(const TrainingConfig& config, const Dataset& dataset,
                                          const data::ImageCache& cache,
                                          const Predictions& predictions, double temperature,
@@ -100,8 +102,6 @@ metrics::Evaluation evaluate_predictions(const TrainingConfig& config, const Dat
   }
   return metrics::evaluate(input);
 }
-
-}  // namespace
 
 PretrainingData pretraining_data(const TrainingConfig& config, const Dataset& final_dataset,
                                  const Partition& partition, const Dataset& stage_dataset) {
@@ -300,10 +300,11 @@ void evaluate_final(const StageRun& run, models::Model& model, std::int64_t side
                    static_cast<int>(config.batch_size), normalization,
                    static_cast<int>(config.workers));
   };
-  const Predictions validation = predict_part(run.partition.validation);
+  const Predictions& validation = result.validation_predictions =
+      predict_part(run.partition.validation);
   const metrics::TemperatureFit fit =
       metrics::fit_temperature(validation.labels, metrics::logit_margins(validation.logits));
-  const double temperature = fit.fitted ? fit.temperature : 1.0;
+  const double temperature = result.temperature = fit.fitted ? fit.temperature : 1.0;
   const metrics::UndeterminedBand band = metrics::fit_undetermined_band(
       validation.labels, validation.probabilities_male(temperature), config.target_accuracy);
   entry.calibration = Json::object();
@@ -333,6 +334,7 @@ void evaluate_final(const StageRun& run, models::Model& model, std::int64_t side
   write_predictions_csv(run.folder / "test_predictions.csv", run.final_dataset, cache, test,
                         policy);
   entry.predictions = (run.folder / "test_predictions.csv").string();
+  result.test_predictions = test;
 }
 
 // Saves the final model as <folder>/best.safetensors with its calibration and provenance, and

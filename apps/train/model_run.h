@@ -12,6 +12,7 @@
 #include "apps/common/progress.h"
 #include "apps/train/config.h"
 #include "apps/train/dataset.h"
+#include "apps/train/evaluation.h"
 #include "data/split.h"
 #include "metrics/report.h"
 #include "results/training_results.h"
@@ -28,7 +29,19 @@ struct Partition {
 struct ModelRunResult {
   results::ModelResult entry;               // results.json "models" item
   std::optional<metrics::Evaluation> test;  // for fold summaries
+  // The final model's outputs, for the pairwise comparisons and the ensemble (apps/train/
+  // comparison.h): the validation and test cases in the partition's order, and the temperature
+  // fitted on validation (1 when the fit failed).
+  Predictions validation_predictions, test_predictions;
+  double temperature = 1.0;
 };
+
+// The evaluation of predictions calibrated with `temperature` (what results.json holds for each
+// split): the run's positive class, bootstrap seed and replicates, the cases' ages and paths.
+metrics::Evaluation evaluate_predictions(const TrainingConfig& config, const Dataset& dataset,
+                                         const data::ImageCache& cache,
+                                         const Predictions& predictions, double temperature,
+                                         const std::string& description);
 
 // A stage on other data (--stage data=...) trains on it without the hands held out for validation
 // or test in the final data, with its own train/validation split.

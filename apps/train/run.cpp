@@ -7,6 +7,7 @@
 
 #include "apps/common/environment.h"
 #include "apps/report/report.h"
+#include "apps/train/comparison.h"
 #include "apps/train/data_checks.h"
 #include "apps/train/model_run.h"
 #include "apps/train/run_folder.h"
@@ -112,6 +113,7 @@ std::vector<std::filesystem::path> output_folders(const TrainingConfig& config,
                                                   const std::vector<Partition>& partitions) {
   const std::filesystem::path folder = config.out;
   std::vector<std::filesystem::path> folders = {folder, folder / "plots"};
+  if (config.ensemble) folders.push_back(folder / "ensemble");
   const std::size_t stages = config.stage_options().size();
   for (const std::string& architecture : config.architectures()) {
     folders.push_back(folder / architecture);
@@ -222,11 +224,12 @@ CacheStore make_caches(const TrainingConfig& config) {
   return CacheStore(preprocess, cache_options);
 }
 
-// Every architecture on every partition, in order; fills results.models and (fold runs) the
-// test evaluations the fold summary is made of.
-void train_models(const TrainingConfig& config, PreparedData& data, CacheStore& caches,
-                  Device device, Progress& progress, results::TrainingResults& results,
-                  std::vector<std::pair<std::string, metrics::Evaluation>>& fold_tests) {
+// Every architecture on every partition, in order; returns each run (its results.json entry and
+// its predictions) and fills (fold runs) the test evaluations the fold summary is made of.
+std::vector<ModelRunResult> train_models(
+    const TrainingConfig& config, PreparedData& data, CacheStore& caches, Device device,
+    Progress& progress, std::vector<std::pair<std::string, metrics::Evaluation>>& fold_tests) {
+  std::vector<ModelRunResult> runs;
   const std::filesystem::path folder = config.out;
   for (const std::string& architecture : config.architectures()) {
     for (const Partition& partition : data.partitions) {
@@ -240,9 +243,29 @@ void train_models(const TrainingConfig& config, PreparedData& data, CacheStore& 
       progress.message(label + ": " +
                        (run.test ? metrics::summary_text(*run.test)
                                  : std::string("no test part; see the validation figures")));
-      results.models.push_back(std::move(run.entry));
+      runs.push_back(std::move(run));
     }
   }
+  return runs;
+}
+
+// --compare on one split: the ensemble (--ensemble) as one more model, then every pair of
+// models on the test cases. Fills results.models and results.comparisons.
+void add_comparisons(const TrainingConfig& config, const PreparedData& data, CacheStore& caches,
+                     Progress& progress, std::vector<ModelRunResult>& runs,
+                     results::TrainingResults& results) {
+  if (!config.compare.empty() && !data.split.is_folds) {
+    if (config.ensemble) {
+      progress.message("== ensemble of " + std::to_string(runs.size()) + " models");
+      runs.push_back(run_ensemble(config, *data.dataset, caches, runs, progress));
+    }
+    std::vector<ComparedModel> compared;
+    for (const ModelRunResult& run : runs) {
+      compared.push_back(compared_model(run.entry.architecture, run));
+    }
+    results.comparisons = compare_models(config, *data.dataset, compared);
+  }
+  for (ModelRunResult& run : runs) results.models.push_back(std::move(run.entry));
 }
 
 // results.json's run: the command, times (over every segment), version, device, determinism,
@@ -283,7 +306,9 @@ RunOutcome train_and_report(const TrainingConfig& config, const std::string& com
 
   results::TrainingResults results;
   std::vector<std::pair<std::string, metrics::Evaluation>> fold_tests;
-  train_models(config, data, caches, device, progress, results, fold_tests);
+  std::vector<ModelRunResult> runs =
+      train_models(config, data, caches, device, progress, fold_tests);
+  add_comparisons(config, data, caches, progress, runs, results);
   results.kind = data.split.is_folds      ? results::Kind::folds
                  : config.compare.empty() ? results::Kind::single
                                           : results::Kind::compare;

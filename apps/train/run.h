@@ -14,6 +14,11 @@
 //       stage<N>/best.safetensors      best weights of stage N; stage<N>/last.safetensors
 //       best.safetensors               the final model, calibrated (predict_app takes this)
 //       validation_predictions.csv, test_predictions.csv
+//   ensemble/                          --compare --ensemble (apps/train/comparison.h)
+//       ensemble.json                  the members, their hashes and temperatures, the
+//                                      ensemble's calibration (predict_app --ensemble takes this)
+//       validation_predictions.csv, test_predictions.csv   logit_female 0, logit_male the
+//                                      ensemble's mean calibrated margin d
 #pragma once
 
 #include <string>
