@@ -40,14 +40,19 @@ RULES = [
                                          r"ThreadPool::work|ThreadPool::resize|condition_variable"),
     ("im2col / col2im", r"cpu::im2col|cpu::col2im"),
     ("winograd transforms", r"winograd"),
-    ("depthwise convolution", r"depthwise|direct_forward|direct_grad"),
+    # The vector-cloned loops (kernels/cpu/vector_clones.h) are helpers whose names do not say
+    # which op they serve, and a clone is its own innermost frame: named here.
+    ("depthwise convolution", r"depthwise|direct_forward|direct_grad|forward_rows<|"
+                              r"grad_input_rows<|add_weight_gradient_rows"),
     ("GEMM (OpenBLAS; convolutions, and the linear head)", r"gemm_forward|gemm_grad_input|gemm_grad_weight|conv2d_forward|"
                          r"conv2d_grad_input|conv2d_grad_weight|cpu::blas::gemm"),
     ("GEMM (OpenBLAS; convolutions, and the linear head)", r"cpu::linear|linear_forward|linear_grad"),
-    ("batch norm", r"batch_norm|train_forward<|eval_forward<|backward<(float|double)>\(engine::"
+    ("batch norm", r"batch_norm|add_rows<|add_squared_deviations|normalize_rows|"
+                   r"add_gradient_sums|input_gradient_rows|"
+                   r"train_forward<|eval_forward<|backward<(float|double)>\(engine::"
                    r"Tensor const&, engine::Tensor const&, engine::Tensor const&, engine::Tensor "
                    r"const&, engine::Tensor const&, bool"),
-    ("activations", r"relu_|silu_|sigmoid_"),
+    ("activations", r"relu_|silu_|sigmoid_|unary_range_cloned|binary_range_cloned"),
     ("pooling", r"max_forward|max_backward|average_forward|average_backward|global_average|"
                 r"avg_pool|max_pool|pool2d|global_forward|global_backward"),
     ("optimizer", r"sgd_step|adamw_step|Optimizer::|optim::"),
