@@ -96,14 +96,14 @@ ENGINE_VECTOR_CLONES void binary_range_cloned(const T* left, const T* right, T* 
 }
 
 // The same over whole tensors, in the tensors' dtype, the range split between threads.
-template <typename Function>
-void map_unary(const char* op, Bound bound, const Tensor& a, Tensor& out, Function function) {
+template <Bound bound, typename Function>
+void map_unary(const char* op, const Tensor& a, Tensor& out, Function function) {
   with_floating_type(op, a.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T* in = a.data<T>();
     T* result = out.data<T>();
     parallel_for(a.numel(), grain, [&](std::int64_t begin, std::int64_t end) {
-      if (bound == Bound::arithmetic) {
+      if constexpr (bound == Bound::arithmetic) {
         unary_range_cloned(in + begin, result + begin, end - begin, function);
       } else {
         unary_range(in + begin, result + begin, end - begin, function);
@@ -112,16 +112,15 @@ void map_unary(const char* op, Bound bound, const Tensor& a, Tensor& out, Functi
   });
 }
 
-template <typename Function>
-void map_binary(const char* op, Bound bound, const Tensor& a, const Tensor& b, Tensor& out,
-                Function function) {
+template <Bound bound, typename Function>
+void map_binary(const char* op, const Tensor& a, const Tensor& b, Tensor& out, Function function) {
   with_floating_type(op, a.dtype(), [&](auto zero) {
     using T = decltype(zero);
     const T* left = a.data<T>();
     const T* right = b.data<T>();
     T* result = out.data<T>();
     parallel_for(a.numel(), grain, [&](std::int64_t begin, std::int64_t end) {
-      if (bound == Bound::arithmetic) {
+      if constexpr (bound == Bound::arithmetic) {
         binary_range_cloned(left + begin, right + begin, result + begin, end - begin, function);
       } else {
         binary_range(left + begin, right + begin, result + begin, end - begin, function);
@@ -133,34 +132,35 @@ void map_binary(const char* op, Bound bound, const Tensor& a, const Tensor& b, T
 }  // namespace
 
 void relu_forward(const Tensor& x, Tensor& y) {
-  map_unary("relu_forward", Bound::memory, x, y,
-            [](auto v) { return v > decltype(v)(0) ? v : decltype(v)(0); });
+  map_unary<Bound::memory>("relu_forward", x, y,
+                           [](auto v) { return v > decltype(v)(0) ? v : decltype(v)(0); });
 }
 
 void relu_backward(const Tensor& grad_y, const Tensor& y, Tensor& grad_x) {
-  map_binary("relu_backward", Bound::memory, grad_y, y, grad_x,
-             [](auto g, auto out) { return out > decltype(out)(0) ? g : decltype(g)(0); });
+  map_binary<Bound::memory>("relu_backward", grad_y, y, grad_x, [](auto g, auto out) {
+    return out > decltype(out)(0) ? g : decltype(g)(0);
+  });
 }
 
 void silu_forward(const Tensor& x, Tensor& y) {
-  map_unary("silu_forward", Bound::arithmetic, x, y, [](auto v) { return v * sigmoid_of(v); });
+  map_unary<Bound::arithmetic>("silu_forward", x, y, [](auto v) { return v * sigmoid_of(v); });
 }
 
 void silu_backward(const Tensor& grad_y, const Tensor& x, Tensor& grad_x) {
   // d/dx [x s(x)] = s(x) (1 + x (1 - s(x)))
-  map_binary("silu_backward", Bound::arithmetic, grad_y, x, grad_x, [](auto g, auto v) {
+  map_binary<Bound::arithmetic>("silu_backward", grad_y, x, grad_x, [](auto g, auto v) {
     const auto s = sigmoid_of(v);
     return g * s * (decltype(v)(1) + v * (decltype(v)(1) - s));
   });
 }
 
 void sigmoid_forward(const Tensor& x, Tensor& y) {
-  map_unary("sigmoid_forward", Bound::arithmetic, x, y, [](auto v) { return sigmoid_of(v); });
+  map_unary<Bound::arithmetic>("sigmoid_forward", x, y, [](auto v) { return sigmoid_of(v); });
 }
 
 void sigmoid_backward(const Tensor& grad_y, const Tensor& y, Tensor& grad_x) {
-  map_binary("sigmoid_backward", Bound::arithmetic, grad_y, y, grad_x,
-             [](auto g, auto s) { return g * s * (decltype(s)(1) - s); });
+  map_binary<Bound::arithmetic>("sigmoid_backward", grad_y, y, grad_x,
+                                [](auto g, auto s) { return g * s * (decltype(s)(1) - s); });
 }
 
 }  // namespace engine::kernels::cpu
