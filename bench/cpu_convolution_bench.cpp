@@ -7,19 +7,21 @@
 // benchmark runs on its own (row-major, B transposed, as the fast path calls it). The ratio of
 // the two rates shows what im2col and chunking cost on top of the bare product.
 //
-// Run with the threads pinned, e.g.
-//   OPENBLAS_NUM_THREADS=2 ENGINE_CPU_THREADS=2 build/bench/cpu_convolution_bench
+// The "sgemm" reference goes through the engine's blas::gemm (single-threaded OpenBLAS calls
+// on output blocks shared out by the engine's pool), as the fast path does. Run with the threads
+// pinned, e.g.
+//   ENGINE_CPU_THREADS=2 build/bench/cpu_convolution_bench
 // CONV_BENCH_BATCH=1 measures batch 1 (latency) instead of 8; ENGINE_CPU_WINOGRAD=0 turns the
 // Winograd path of the 3x3 layers off (kernels/cpu/winograd.h) for a before/after.
 // Counters are in FLOP/s (printed with a G suffix for 10^9).
 #include <benchmark/benchmark.h>
-#include <cblas.h>
 
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "kernels/backend.h"
+#include "kernels/cpu/blas.h"
 #include "kernels/random_tensors.h"
 
 namespace {
@@ -131,6 +133,8 @@ void conv_grad_weight(benchmark::State& state, const Layer& layer) {
 enum class Product { forward, grad_input, grad_weight };
 
 void sgemm_reference(benchmark::State& state, const Layer& layer, Product product) {
+  using engine::kernels::cpu::blas::gemm;
+  using engine::kernels::cpu::blas::Transpose;
   const std::int64_t out = output_size(layer);
   const int m = static_cast<int>(batch * out * out), o = static_cast<int>(layer.outputs);
   const int k = static_cast<int>(layer.kernel * layer.kernel * layer.channels);
@@ -142,15 +146,15 @@ void sgemm_reference(benchmark::State& state, const Layer& layer, Product produc
   for (auto _ : state) {
     switch (product) {
       case Product::forward:
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, o, k, 1.0f, col.data<float>(), k,
+        gemm<float>(Transpose::no, Transpose::yes, m, o, k, 1.0f, col.data<float>(), k,
                     weight.data<float>(), k, 0.0f, result.data<float>(), o);
         break;
       case Product::grad_input:
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, k, o, 1.0f, grad_y.data<float>(),
-                    o, weight.data<float>(), k, 0.0f, result.data<float>(), k);
+        gemm<float>(Transpose::no, Transpose::no, m, k, o, 1.0f, grad_y.data<float>(), o,
+                    weight.data<float>(), k, 0.0f, result.data<float>(), k);
         break;
       case Product::grad_weight:
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, o, k, m, 1.0f, grad_y.data<float>(), o,
+        gemm<float>(Transpose::yes, Transpose::no, o, k, m, 1.0f, grad_y.data<float>(), o,
                     col.data<float>(), k, 0.0f, result.data<float>(), k);
         break;
     }

@@ -34,6 +34,7 @@
 
 #include "autograd/autograd.h"
 #include "autograd/functions.h"
+#include "kernels/cpu/blas.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/cpu/winograd.h"
 #include "kernels/random_tensors.h"
@@ -212,14 +213,15 @@ void report(const Options& options, const std::string& name, const std::string& 
       "{\"model\":\"%s\",\"mode\":\"%s\",\"device\":\"%s\",\"batch\":%lld,\"size\":%lld,"
       "\"dtype\":\"%s\",\"layout\":\"NHWC\",\"median_ms\":%.3f,\"images_per_second\":%.3f,"
       "\"min_ms\":%.3f,\"max_ms\":%.3f,\"repeats\":%d,\"iterations_per_repeat\":%d,"
-      "\"warmup\":%d,\"threads\":%d,\"blas_threads\":%d,\"folded_batch_norm\":%s,"
+      "\"warmup\":%d,\"threads\":%d,\"blas_threads\":%d,\"blas_kernels\":\"%s\","
+      "\"folded_batch_norm\":%s,"
       "\"cpu_winograd\":%s}\n",
       name.c_str(), mode.c_str(), options.device.c_str(), static_cast<long long>(batch),
       static_cast<long long>(size), options.dtype.c_str(), timing.median_ms,
       1000.0 * static_cast<double>(batch) / timing.median_ms, timing.min_ms, timing.max_ms,
       options.repeats, timing.iterations_per_repeat, options.warmup, kernels::cpu::thread_count(),
-      openblas_get_num_threads(), folded ? "true" : "false",
-      kernels::cpu::winograd_enabled() ? "true" : "false");
+      openblas_get_num_threads(), kernels::cpu::blas::kernel_name().c_str(),
+      folded ? "true" : "false", kernels::cpu::winograd_enabled() ? "true" : "false");
   std::fflush(stdout);
 }
 
@@ -261,9 +263,11 @@ int main(int argc, char** argv) {
                    device_runtime::cuda_unavailable_reason().c_str());
       return 77;
     }
-    if (options.threads > 0) {
-      kernels::cpu::set_thread_count(options.threads);
-      openblas_set_num_threads(options.threads);
+    // OpenBLAS runs single-threaded inside the engine's blocks (kernels/cpu/blas.h), so the
+    // engine's thread count is the only one.
+    if (options.threads > 0) kernels::cpu::set_thread_count(options.threads);
+    if (const std::string note = kernels::cpu::blas::narrower_kernels_note(); !note.empty()) {
+      std::fprintf(stderr, "end_to_end_bench: warning: %s\n", note.c_str());
     }
     for (const std::string& name : options.models) run_model(options, name, device);
     return 0;

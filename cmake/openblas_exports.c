@@ -10,6 +10,7 @@ const engine_any_function engine_openblas_exports[] = {
     (engine_any_function)cblas_sgemm,              /* kernels/cpu/blas.h */
     (engine_any_function)cblas_dgemm,              /* kernels/cpu/blas.h */
     (engine_any_function)openblas_get_config,      /* apps/common/environment.cpp */
+    (engine_any_function)openblas_get_corename,    /* kernels/cpu/blas.cpp */
     (engine_any_function)openblas_get_num_threads, /* bench/end_to_end_bench.cpp */
-    (engine_any_function)openblas_set_num_threads, /* bench/end_to_end_bench.cpp */
+    (engine_any_function)openblas_set_num_threads, /* kernels/cpu/blas.cpp */
 };

@@ -12,6 +12,7 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "kernels/cpu/blas.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/cuda/mode.h"
 
@@ -65,6 +66,13 @@ Json describe_environment(Device device, bool deterministic) {
   json.set("engine_version", Json(engine_version()));
   json.set("compiler", Json(std::string("g++ ") + __VERSION__));
   json.set("blas", Json(std::string(openblas_get_config())));
+  json.set("blas_kernels", Json(kernels::cpu::blas::kernel_name()));
+  if (const std::string note = kernels::cpu::blas::narrower_kernels_note(); !note.empty()) {
+    json.set("blas_warning", Json(note));
+    static bool warned = false;  // once per program, however many records describe the run
+    if (!warned) std::fprintf(stderr, "warning: %s\n", note.c_str());
+    warned = true;
+  }
   utsname system{};
   if (uname(&system) == 0) {
     json.set("system",

@@ -5,22 +5,38 @@
 // with each matrix given by a pointer and a leading dimension (the distance between rows), so a
 // column block of a bigger matrix (one group of a grouped convolution) is passed without a copy.
 //
-// Threading: OpenBLAS runs its own threads (OPENBLAS_NUM_THREADS). Call gemm from the calling
-// thread with big matrices, never from inside a parallel_for body. OpenBLAS splits the output
-// into tiles between its threads and never splits a sum, so a product has the same bits on every
-// run with the same thread count.
+// Threading: OpenBLAS itself runs single-threaded (set once, whatever OPENBLAS_NUM_THREADS says)
+// and gemm cuts the output into blocks that the engine's own pool (parallel.h) shares out, each
+// block one single-threaded OpenBLAS call. Why not OpenBLAS's threads: after every product its
+// idle workers poll with sched_yield for a while, and on a machine with as many threads as cores
+// they took 11-24% of the CPU time of a training step away from our next kernels
+// (docs/BENCHMARKS.md). The blocks depend on the shape and the thread count only, and a sum is
+// never split, so a product has the same bits on every run with the same thread count. Inside a
+// parallel_for body the blocks run one after another on the calling thread (nested loops run
+// serially).
 #pragma once
 
 #include <cblas.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
 #include <string>
 
+#include "kernels/cpu/parallel.h"
+
 namespace engine::kernels::cpu::blas {
 
 enum class Transpose { no, yes };
+
+// The name of the kernel family OpenBLAS chose for this processor (or OPENBLAS_CORETYPE forced),
+// e.g. "SkylakeX" or "Haswell".
+std::string kernel_name();
+
+// Empty when those kernels use the widest vectors this processor has; otherwise a sentence for a
+// warning that says which kernels run, what the processor could run, and the measured cost.
+std::string narrower_kernels_note();
 
 namespace detail {
 
@@ -40,7 +56,52 @@ inline void call(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, blasint m, blasint n, b
   cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+// OpenBLAS is told once, before the first product, to use the calling thread only.
+void use_single_threaded_blas();
+
+// How a product's output is cut: along rows (m) or columns (n), whichever is longer, so that the
+// operand every block packs again (B for row blocks, A for column blocks) is the smaller one;
+// into as many blocks as the smallest power of two at or above the thread count, as long as each
+// stays at least minimum_block long. Measured on ResNet-18's training step at 96 px with two
+// threads: two blocks 367-369 ms, up to 32 blocks of at least 128 (a count from the shape
+// alone) 387-401 ms, because every block packs its shared operand again.
+struct Blocks {
+  bool along_rows = true;
+  std::int64_t count = 1;
+};
+
+constexpr std::int64_t minimum_block = 128;
+
+// The thread count the blocks are cut for: the pool's, unless a FixedBlocksScope is open.
+int block_threads();
+
+inline Blocks blocks_for(std::int64_t m, std::int64_t n, int threads) {
+  Blocks blocks;
+  blocks.along_rows = m >= n;
+  const std::int64_t length = blocks.along_rows ? m : n;
+  while (blocks.count < threads && length / (blocks.count * 2) >= minimum_block) {
+    blocks.count *= 2;
+  }
+  return blocks;
+}
+
 }  // namespace detail
+
+// While one is open (on any thread), products are cut as if the pool had `threads` threads,
+// whatever it has. Which of OpenBLAS's kernels handles an element can depend on its block's size
+// (with the Haswell kernels it does), so a product's bits may change with the thread count; the
+// tests that check the rest of an op (im2col, col2im, chunking, the engine's own loops) for the
+// same bits with 1 and 2 threads pin the blocks with this.
+class FixedBlocksScope {
+ public:
+  explicit FixedBlocksScope(int threads);
+  ~FixedBlocksScope();
+  FixedBlocksScope(const FixedBlocksScope&) = delete;
+  FixedBlocksScope& operator=(const FixedBlocksScope&) = delete;
+
+ private:
+  int previous_;
+};
 
 // Empty products (m, n or k of 0) are handled here rather than handed to BLAS, which rejects a
 // leading dimension of 0: with k == 0 the product is zero and C becomes beta * C (beta 0 writes
@@ -64,10 +125,33 @@ void gemm(Transpose transpose_a, Transpose transpose_b, std::int64_t m, std::int
     }
     return;
   }
-  detail::call(detail::to_cblas(transpose_a), detail::to_cblas(transpose_b),
-               static_cast<blasint>(m), static_cast<blasint>(n), static_cast<blasint>(k), alpha, a,
-               static_cast<blasint>(lda), b, static_cast<blasint>(ldb), beta, c,
-               static_cast<blasint>(ldc));
+  detail::use_single_threaded_blas();
+  const CBLAS_TRANSPOSE ta = detail::to_cblas(transpose_a);
+  const CBLAS_TRANSPOSE tb = detail::to_cblas(transpose_b);
+  // Rows [first, last) of op(A) start at row `first` of A, or at its column `first` when A is
+  // stored transposed; likewise columns of op(B).
+  auto run_block = [&](std::int64_t rows_first, std::int64_t rows_last, std::int64_t columns_first,
+                       std::int64_t columns_last) {
+    const T* a_block = a + rows_first * (transpose_a == Transpose::no ? lda : 1);
+    const T* b_block = b + columns_first * (transpose_b == Transpose::no ? 1 : ldb);
+    detail::call(ta, tb, static_cast<blasint>(rows_last - rows_first),
+                 static_cast<blasint>(columns_last - columns_first), static_cast<blasint>(k), alpha,
+                 a_block, static_cast<blasint>(lda), b_block, static_cast<blasint>(ldb), beta,
+                 c + rows_first * ldc + columns_first, static_cast<blasint>(ldc));
+  };
+  const detail::Blocks blocks = detail::blocks_for(m, n, detail::block_threads());
+  const std::int64_t length = blocks.along_rows ? m : n;
+  parallel_for(blocks.count, 1, [&](std::int64_t first_block, std::int64_t last_block) {
+    for (std::int64_t block = first_block; block < last_block; ++block) {
+      const std::int64_t begin = length * block / blocks.count;
+      const std::int64_t end = length * (block + 1) / blocks.count;
+      if (blocks.along_rows) {
+        run_block(begin, end, 0, n);
+      } else {
+        run_block(0, m, begin, end);
+      }
+    }
+  });
 }
 
 }  // namespace engine::kernels::cpu::blas

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "kernels/contracts.h"
+#include "kernels/cpu/blas.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/ops.h"
 #include "tests/harness/compare.h"
@@ -166,6 +167,9 @@ TEST_CASE("conv2d fast path matches the reference on EfficientNet-B0 layers (red
 }
 
 TEST_CASE("conv2d fast path: the same bits with 1 and 2 threads, and on every run") {
+  // The matrix products cut as for two threads in both runs: this checks the engine's own code.
+  // The products themselves, cut per thread count, are checked against loops in blas_test.cpp.
+  const kernels::cpu::blas::FixedBlocksScope fixed_blocks(2);
   struct ThreadCountRestorer {
     int saved = kernels::cpu::thread_count();
     ~ThreadCountRestorer() { kernels::cpu::set_thread_count(saved); }

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "kernels/contracts.h"
+#include "kernels/cpu/blas.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/ops.h"
 #include "tests/harness/compare.h"
@@ -88,6 +89,9 @@ TEST_CASE("linear fast path: an empty batch gives an empty output and a zero wei
 }
 
 TEST_CASE("linear fast path: the same bits with 1 and 2 threads") {
+  // The matrix products cut as for two threads in both runs: this checks the engine's own code.
+  // The products themselves, cut per thread count, are checked against loops in blas_test.cpp.
+  const kernels::cpu::blas::FixedBlocksScope fixed_blocks(2);
   struct ThreadCountRestorer {
     int saved = kernels::cpu::thread_count();
     ~ThreadCountRestorer() { kernels::cpu::set_thread_count(saved); }

@@ -14,6 +14,7 @@
 
 #include <sstream>
 
+#include "kernels/cpu/blas.h"
 #include "kernels/cpu/parallel.h"
 #include "tests/harness/compare.h"
 #include "tests/kernels/convolution_support.h"
@@ -128,6 +129,9 @@ TEST_CASE("winograd: forward and grad_input match the reference") {
 }
 
 TEST_CASE("winograd: the same bits with 1 and 2 threads") {
+  // The matrix products cut as for two threads in both runs: this checks the engine's own code.
+  // The products themselves, cut per thread count, are checked against loops in blas_test.cpp.
+  const kernels::cpu::blas::FixedBlocksScope fixed_blocks(2);
   struct ThreadCountRestorer {
     int saved = kernels::cpu::thread_count();
     ~ThreadCountRestorer() { kernels::cpu::set_thread_count(saved); }
