@@ -18,7 +18,6 @@
 
 #include <cblas.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
@@ -62,9 +61,9 @@ void use_single_threaded_blas();
 // How a product's output is cut: along rows (m) or columns (n), whichever is longer, so that the
 // operand every block packs again (B for row blocks, A for column blocks) is the smaller one;
 // into as many blocks as the smallest power of two at or above the thread count, as long as each
-// stays at least minimum_block long. Measured on ResNet-18's training step at 96 px with two
-// threads: two blocks 367-369 ms, up to 32 blocks of at least 128 (a count from the shape
-// alone) 387-401 ms, because every block packs its shared operand again.
+// stays at least minimum_block long. A count from the shape alone (the same bits for any thread
+// count) was measured about 5% slower on ResNet-18's training step at 96 px with two threads,
+// because every extra block packs the shared operand again (docs/BENCHMARKS.md).
 struct Blocks {
   bool along_rows = true;
   std::int64_t count = 1;
