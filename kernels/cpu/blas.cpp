@@ -38,10 +38,10 @@ std::string kernel_name() { return openblas_get_corename(); }
 
 std::string narrower_kernels_note() {
 #if defined(__x86_64__)
-  // OpenBLAS 0.3.21's kernel families that use 512-bit and 256-bit FMA vectors.
+  // OpenBLAS 0.3.21's kernel families that use 512-bit FMA vectors, and those that use 256-bit
+  // ones only.
   constexpr std::array<std::string_view, 3> wide512 = {"SkylakeX", "Cooperlake", "SapphireRapids"};
-  constexpr std::array<std::string_view, 5> wide256 = {"Haswell", "Zen", "SkylakeX", "Cooperlake",
-                                                       "SapphireRapids"};
+  constexpr std::array<std::string_view, 2> wide256 = {"Haswell", "Zen"};
   const std::string core = kernel_name();
   auto among = [&](const auto& names) {
     for (std::string_view name : names) {
@@ -52,7 +52,8 @@ std::string narrower_kernels_note() {
   std::string widest;
   if (__builtin_cpu_supports("avx512f") && !among(wide512)) {
     widest = "AVX-512";
-  } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !among(wide256)) {
+  } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !among(wide256) &&
+             !among(wide512)) {
     widest = "AVX2";
   }
   if (widest.empty()) return "";

@@ -66,6 +66,7 @@ void use_single_threaded_blas();
 // because every extra block packs the shared operand again (docs/BENCHMARKS.md).
 struct Blocks {
   bool along_rows = true;
+  std::int64_t length = 0;  // of the side that is cut: m along rows, n along columns
   std::int64_t count = 1;
 };
 
@@ -77,8 +78,8 @@ int block_threads();
 inline Blocks blocks_for(std::int64_t m, std::int64_t n, int threads) {
   Blocks blocks;
   blocks.along_rows = m >= n;
-  const std::int64_t length = blocks.along_rows ? m : n;
-  while (blocks.count < threads && length / (blocks.count * 2) >= minimum_block) {
+  blocks.length = blocks.along_rows ? m : n;
+  while (blocks.count < threads && blocks.length / (blocks.count * 2) >= minimum_block) {
     blocks.count *= 2;
   }
   return blocks;
@@ -139,11 +140,10 @@ void gemm(Transpose transpose_a, Transpose transpose_b, std::int64_t m, std::int
                  c + rows_first * ldc + columns_first, static_cast<blasint>(ldc));
   };
   const detail::Blocks blocks = detail::blocks_for(m, n, detail::block_threads());
-  const std::int64_t length = blocks.along_rows ? m : n;
   parallel_for(blocks.count, 1, [&](std::int64_t first_block, std::int64_t last_block) {
     for (std::int64_t block = first_block; block < last_block; ++block) {
-      const std::int64_t begin = length * block / blocks.count;
-      const std::int64_t end = length * (block + 1) / blocks.count;
+      const std::int64_t begin = blocks.length * block / blocks.count;
+      const std::int64_t end = blocks.length * (block + 1) / blocks.count;
       if (blocks.along_rows) {
         run_block(begin, end, 0, n);
       } else {
